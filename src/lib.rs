@@ -1,0 +1,6 @@
+//! kms-alias-conformance: a conformance harness, reference emulator and
+//! fuzzing suite for the AWS KMS alias API.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod spec;
