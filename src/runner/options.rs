@@ -1,0 +1,128 @@
+//! The `run` command's own options; everything else goes to libtest-mimic.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Options of `kms-alias-conformance run`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    /// `--endpoint URL`.
+    pub endpoint: Option<String>,
+    /// `--region R`.
+    pub region: Option<String>,
+    /// `--cases DIR`: a corpus on disk instead of the built-in one.
+    pub cases: Option<PathBuf>,
+    /// `--junit FILE`.
+    pub junit: Option<PathBuf>,
+    /// `--timeout SECS` per request (default 10).
+    pub timeout: Duration,
+    /// `--prefix P`: the run prefix (default: `kac-` and 8 random hex digits).
+    pub prefix: Option<String>,
+    /// Arguments for libtest-mimic (filters, `--list`, `--skip`, ...).
+    pub libtest: Vec<String>,
+}
+
+/// The usage text of `run`.
+pub const USAGE: &str = "usage: kms-alias-conformance run [--endpoint URL] [--region R] [--cases DIR] [--junit FILE] [--timeout SECS] [--prefix P] [FILTER] [LIBTEST OPTIONS]
+
+  --endpoint URL   the KMS endpoint (default: AWS_ENDPOINT_URL_KMS, then AWS_ENDPOINT_URL,
+                   else the embedded reference on a free loopback port)
+  --region R       the Region to sign for (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)
+  --cases DIR      run the case files under DIR instead of the built-in corpus
+  --junit FILE     also write a JUnit XML report
+  --timeout SECS   per-request timeout (default 10)
+  --prefix P       run prefix for every name the run creates (default kac-<random>)
+
+libtest options work as in `cargo test`: FILTER, --exact, --skip PATTERN, --list,
+--ignored, --include-ignored, --test-threads N, --nocapture, --format terse|pretty|json.";
+
+impl RunOptions {
+    /// Parses the arguments after `run` (without the program name).
+    pub fn parse(args: &[String]) -> Result<RunOptions, String> {
+        let mut o = RunOptions {
+            endpoint: None,
+            region: None,
+            cases: None,
+            junit: None,
+            timeout: Duration::from_secs(10),
+            prefix: None,
+            libtest: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let known = ["--endpoint", "--region", "--cases", "--junit", "--timeout", "--prefix"];
+            if !known.contains(&flag) {
+                if arg == "-h" || arg == "--help" {
+                    return Err(USAGE.to_owned());
+                }
+                o.libtest.push(arg.clone());
+                continue;
+            }
+            let value = match inline {
+                Some(v) => v,
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?,
+            };
+            match flag {
+                "--endpoint" => o.endpoint = Some(value),
+                "--region" => o.region = Some(value),
+                "--cases" => o.cases = Some(PathBuf::from(value)),
+                "--junit" => o.junit = Some(PathBuf::from(value)),
+                "--prefix" => {
+                    let ok = !value.is_empty()
+                        && value.len() <= 40
+                        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    if !ok {
+                        return Err(format!(
+                            "--prefix `{value}`: use 1 to 40 letters, digits, `-` or `_` (it becomes part of alias names)"
+                        ));
+                    }
+                    o.prefix = Some(value)
+                }
+                "--timeout" => {
+                    let secs: f64 = value
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                        .ok_or_else(|| format!("--timeout `{value}`: expected seconds between 0 and 3600"))?;
+                    o.timeout = Duration::from_secs_f64(secs);
+                }
+                _ => unreachable!("flag list above"),
+            }
+        }
+        Ok(o)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn splits_own_options_from_libtest_ones() {
+        let o = RunOptions::parse(&args(&[
+            "--endpoint", "http://127.0.0.1:1", "--timeout=2.5", "CreateAlias", "--skip", "protocol/auth", "--list",
+        ]))
+        .unwrap();
+        assert_eq!(o.endpoint.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(o.timeout, Duration::from_millis(2500));
+        assert_eq!(o.libtest, args(&["CreateAlias", "--skip", "protocol/auth", "--list"]));
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(RunOptions::parse(&args(&["--timeout", "-1"])).is_err());
+        assert!(RunOptions::parse(&args(&["--timeout"])).is_err());
+        assert!(RunOptions::parse(&args(&["--prefix", "a b"])).is_err());
+    }
+}
