@@ -1,6 +1,8 @@
 //! One exchange with the endpoint: build the request, sign it, send it with
 //! a timeout, read a bounded response, and say plainly what went wrong.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::Url;
@@ -95,6 +97,7 @@ pub struct Client {
     region: String,
     secret: Secret,
     timeout: Duration,
+    sent: Arc<AtomicU64>,
 }
 
 impl Client {
@@ -118,6 +121,7 @@ impl Client {
             region,
             secret,
             timeout,
+            sent: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -136,8 +140,14 @@ impl Client {
         self.timeout
     }
 
+    /// How many requests this client (and its clones) has sent.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
     /// Sends one request and reads the whole response.
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let url = self
             .endpoint
             .join(&req.path)

@@ -148,3 +148,13 @@ pub fn banner(endpoint: &str, region: &str, cases: usize, files: usize, prefix: 
         "kms-alias-conformance: {cases} cases from {files} files against {endpoint} (region {region}, run prefix {prefix})"
     )
 }
+
+/// The closing line on traffic: requests sent and the rate.
+pub fn throughput(requests: u64, elapsed: std::time::Duration) -> String {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    format!(
+        "{requests} requests in {:.3} s ({:.0} requests/s)",
+        secs,
+        requests as f64 / secs
+    )
+}

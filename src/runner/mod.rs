@@ -106,7 +106,11 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         reports: Mutex::new(Vec::new()),
     });
     let trials = trials(&shared);
+    let started = std::time::Instant::now();
     let conclusion = libtest_mimic::run(&targs, trials);
+    if let Some(target) = &shared.target {
+        println!("{}", console::throughput(target.client.requests_sent(), started.elapsed()));
+    }
 
     let reports = std::mem::take(&mut *shared.reports.lock().unwrap_or_else(|p| p.into_inner()));
     if let Some(summary) = console::drift_summary(&reports) {
@@ -164,10 +168,20 @@ async fn connect(
         .prefix
         .clone()
         .unwrap_or_else(|| format!("kac-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
+    // Credentials first: the embedded reference verifies signatures made
+    // with them, so the protocol/auth cases mean something against it.
+    let loopback = remote.as_ref().is_none_or(|(url, _)| endpoint::is_loopback(url));
+    let secret = load_credentials(loopback).await?;
     let (url, account) = match remote {
         Some((url, _)) => (url, None),
         None => {
-            let config = reference::Config::default();
+            let config = reference::Config {
+                verify: Some(reference::Credentials {
+                    access_key_id: secret.0.access_key_id().to_owned(),
+                    secret_access_key: secret.0.secret_access_key().to_owned(),
+                }),
+                ..reference::Config::default()
+            };
             let account = config.account.clone();
             let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
             let running = reference::start(listen, config)
@@ -179,7 +193,6 @@ async fn connect(
             (url, Some(account))
         }
     };
-    let secret = load_credentials(endpoint::is_loopback(&url)).await?;
     let client = Client::new(url.clone(), region.clone(), secret, opts.timeout)?;
     let target = Target::new(client, prefix.clone(), account);
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
