@@ -1,9 +1,11 @@
 //! Case files: the format model, its loader, variables and matchers.
 
 pub use error::{did_you_mean, LoadError, LoadErrorKind};
+pub use load::{load_dir, load_files, load_str};
 pub use model::*;
 
 pub mod error;
+pub mod load;
 pub mod matchers;
 pub mod model;
 pub mod vars;
