@@ -18,8 +18,8 @@ pub struct LoadError {
     pub line_text: Option<String>,
     /// The field path, e.g. `cases[3].steps[0].expect.status` (empty at the top level).
     pub field: String,
-    /// What is wrong.
-    pub kind: LoadErrorKind,
+    /// What is wrong (boxed to keep `Result<_, LoadError>` small).
+    pub kind: Box<LoadErrorKind>,
 }
 
 /// What is wrong with a case file.
@@ -206,10 +206,10 @@ mod tests {
             width: 6,
             line_text: Some("      stauts: 200".into()),
             field: "cases[0].steps[0].expect".into(),
-            kind: LoadErrorKind::UnknownKey {
+            kind: Box::new(LoadErrorKind::UnknownKey {
                 key: "stauts".into(),
                 hint: "did you mean `status`?".into(),
-            },
+            }),
         };
         let want = "error: unknown field
   --> cases/x.yaml:14:7

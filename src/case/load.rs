@@ -136,7 +136,7 @@ fn collect(
         width: 1,
         line_text: None,
         field: String::new(),
-        kind: LoadErrorKind::Io(e.to_string()),
+        kind: Box::new(LoadErrorKind::Io(e.to_string())),
     };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -260,7 +260,7 @@ impl<'t> Cx<'t> {
                     .to_string(),
             ),
             field: field.to_string(),
-            kind,
+            kind: Box::new(kind),
         }
     }
 
@@ -780,7 +780,7 @@ impl<'t> Cx<'t> {
             _ => return Err(self.wrong_type(node, field, expected)),
         };
         match secs {
-            Some(s) if s.is_finite() && s >= 0.0 && s < 1e9 => Ok(Duration::from_secs_f64(s)),
+            Some(s) if (0.0..1e9).contains(&s) => Ok(Duration::from_secs_f64(s)),
             _ => Err(self.invalid(node, field, format!("expected {expected}"))),
         }
     }

@@ -137,10 +137,10 @@ pub fn parse_template(s: &str) -> Result<Vec<Segment>, String> {
     let mut rest = s;
     while let Some(i) = rest.find('$') {
         let after = &rest[i..];
-        if after.starts_with("$${") {
+        if let Some(tail) = after.strip_prefix("$${") {
             lit.push_str(&rest[..i]);
             lit.push_str("${");
-            rest = &after[3..];
+            rest = tail;
         } else if let Some(body) = after.strip_prefix("${") {
             lit.push_str(&rest[..i]);
             let (expr, used) = parse_expr(body)?;

@@ -11,7 +11,7 @@ pub(super) fn check(
     vars: &Vars,
     path: &str,
 ) -> Result<Vec<Mismatch>, TemplateError> {
-    let rendered = vars.render_str_with(pattern, |s| ::regex::escape(s))?;
+    let rendered = vars.render_str_with(pattern, ::regex::escape)?;
     let re = ::regex::Regex::new(&rendered).map_err(|e| TemplateError {
         template: pattern.to_string(),
         message: format!("not a valid regex: {e}"),
