@@ -1002,8 +1002,13 @@ impl<'t> Cx<'t> {
                         return fail(format!("unknown function `{name}` in `{s}`, {hint}"));
                     };
                     if args.len() < min || args.len() > max {
+                        let count = if min == max {
+                            min.to_string()
+                        } else {
+                            format!("{min} to {max}")
+                        };
                         return fail(format!(
-                            "`{name}` takes {min} to {max} arguments, got {} (in `{s}`)",
+                            "`{name}` takes {count} arguments, got {} (in `{s}`)",
                             args.len()
                         ));
                     }
@@ -1066,4 +1071,122 @@ fn parse_duration(s: &str) -> Option<f64> {
         (s, 1.0)
     };
     num.trim().parse::<f64>().ok().map(|n| n * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const HEAD: &str = "operation: CreateAlias\nclause: c\nsource: s\nevidence: recorded\n";
+
+    fn load(cases: &str) -> Result<CaseFile, LoadError> {
+        load_str("t.yaml", &format!("{HEAD}{cases}"))
+    }
+
+    fn fixme(cases: &str) -> String {
+        load(cases).unwrap_err().kind.fixme()
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("  Accepts a name -- of 256!  "),
+            "accepts-a-name-of-256"
+        );
+        assert_eq!(slug("ÄB c"), "äb-c");
+        assert_eq!(slug("!!"), "");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(0.5));
+        assert_eq!(parse_duration("2s"), Some(2.0));
+        assert_eq!(parse_duration("1m"), Some(60.0));
+        assert_eq!(parse_duration("3"), Some(3.0));
+        assert_eq!(parse_duration("soon"), None);
+        let f = load("cases: [{name: a, steps: [{eventually: {timeout: 1.5}}]}]").unwrap();
+        let ev = f.cases[0].steps[0].eventually.unwrap();
+        assert_eq!(ev.timeout, Duration::from_millis(1500));
+        assert_eq!(ev.interval, DEFAULT_INTERVAL);
+        assert!(
+            fixme("cases: [{name: a, steps: [{eventually: {interval: 0}}]}]")
+                .contains("above zero")
+        );
+    }
+
+    #[test]
+    fn misspelt_matchers_are_told_from_members() {
+        assert_eq!(near_keyword("regx"), Some("regex"));
+        assert_eq!(near_keyword("any_off"), Some("any_of"));
+        assert_eq!(near_keyword("id"), None);
+        assert_eq!(near_keyword("Gt"), None);
+        assert_eq!(near_keyword("message"), None);
+    }
+
+    #[test]
+    fn a_step_has_one_body() {
+        let msg = fixme("cases: [{name: a, steps: [{request: {}, raw: x}]}]");
+        assert!(msg.contains("exactly one of"), "{msg}");
+        let f = load("cases: [{name: a, steps: [{}]}]").unwrap();
+        assert_eq!(f.cases[0].steps[0].request.body, Body::Json(json!({})));
+    }
+
+    #[test]
+    fn matcher_rules() {
+        let msg = fixme("cases: [{name: a, steps: [{expect: {body: {A: {present: false}}}}]}]");
+        assert!(msg.contains("absent: true"), "{msg}");
+        let msg = fixme("cases: [{name: a, steps: [{expect: {body: {gt: 1, lt: 3}}}]}]");
+        assert!(msg.contains("exactly one key"), "{msg}");
+        let msg = fixme("cases: [{name: a, steps: [{expect: {body: {A: {type: strng}}}}]}]");
+        assert!(msg.contains("did you mean `string`"), "{msg}");
+        let f =
+            load("cases: [{name: a, steps: [{expect: {body: {A: {contains: {B: 1}}}}}]}]").unwrap();
+        let body = f.cases[0].steps[0].expect.body.clone().unwrap();
+        assert_eq!(
+            body,
+            BodyExpect::Json(Matcher::Subset(vec![(
+                "A".into(),
+                Matcher::Contains(vec![Matcher::Subset(vec![(
+                    "B".into(),
+                    Matcher::Exact(json!(1))
+                )])])
+            )]))
+        );
+        // A regex may hold templates; they are left out when compiling at load.
+        load("cases: [{name: a, steps: [{expect: {message: {regex: '^${alias} x'}}}]}]").unwrap();
+    }
+
+    #[test]
+    fn template_rules() {
+        let base = "fixtures: {keys: {sym: {}}}\ncases: [{name: a, steps: [";
+        let check = |steps: &str| load(&format!("{base}{steps}]}}]")).map(|_| ());
+        check("{request: {K: '${sym.KeyId}', A: '${sym.Arn}', R: '${repeat(a, 3)}'}}").unwrap();
+        let err = check("{request: {K: '${sym}'}}").unwrap_err();
+        assert!(err.kind.fixme().contains("is a fixture"));
+        let err = check("{request: {K: '${sym.KeyID}'}}").unwrap_err();
+        assert!(err.kind.fixme().contains("did you mean `KeyId`"));
+        let err = check("{request: {K: '${repeat(a)}'}}").unwrap_err();
+        assert!(err.kind.fixme().contains("takes 2 arguments, got 1"));
+        check("{capture: {x: 'A'}}, {request: {K: '${x}'}}").unwrap();
+        let err = check("{capture: {alias: 'A'}}").unwrap_err();
+        assert!(err.kind.fixme().contains("builtin"));
+        let err = check("{capture: {x: 'A[z]'}}").unwrap_err();
+        assert!(err.kind.fixme().contains("neither an index"));
+    }
+
+    #[test]
+    fn target_header_stands_in_for_an_operation() {
+        let text = "clause: c\nsource: s\nevidence: inferred\ncases: [{name: a, steps: [\
+                    {headers: {x-amz-target: TrentService.ListAliases}}]}]";
+        let f = load_str("t.yaml", text).unwrap();
+        assert_eq!(f.cases[0].steps[0].op, None);
+    }
+
+    #[test]
+    fn load_dir_reports_a_missing_root() {
+        let errs = load_dir(Path::new("/nonexistent/cases")).unwrap_err();
+        assert!(matches!(*errs[0].kind, LoadErrorKind::Io(_)));
+        assert!(errs[0].to_string().contains("/nonexistent/cases"));
+    }
 }
