@@ -376,10 +376,8 @@ pub fn check_input(op: Operation, body: &Value) -> Result<(), Fault> {
                     }
                 }
             }
-            (Ty::Enum(set), Value::String(s)) => {
-                if !set.values().contains(&s.as_str()) {
-                    push(s.clone(), Constraint::Enum(set));
-                }
+            (Ty::Enum(set), Value::String(s)) if !set.values().contains(&s.as_str()) => {
+                push(s.clone(), Constraint::Enum(set));
             }
             (Ty::Int { min, max }, Value::Number(n)) => {
                 // check_json_type guaranteed an integer
