@@ -4,4 +4,5 @@
 #![warn(missing_docs)]
 
 pub mod case;
+pub mod reference;
 pub mod spec;
