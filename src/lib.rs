@@ -5,4 +5,6 @@
 
 pub mod case;
 pub mod client;
+pub mod reference;
+pub mod runner;
 pub mod spec;

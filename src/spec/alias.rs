@@ -76,6 +76,20 @@ pub fn verdict(name: &str) -> Result<(), Fault> {
     check_alias_name(name)
 }
 
+/// The Description of the AWS managed key that AWS creates when a predefined
+/// alias is first used (BC DescribeKey doc: "a predefined AWS alias with no
+/// key gets a key created on first DescribeKey"); `None` for any other name.
+/// The text is the one AWS managed keys carry in DescribeKey responses.
+pub fn aws_managed_key_description(alias_name: &str) -> Option<String> {
+    if !PREDEFINED.contains(&alias_name) {
+        return None;
+    }
+    let service = alias_name.strip_prefix(RESERVED_PREFIX)?;
+    Some(format!(
+        "Default key that protects my {service} resources when no other key is defined"
+    ))
+}
+
 /// The quota check before a key gains one more alias (B#21, J Q8).
 pub fn check_quota(aliases_of_key: usize) -> Result<(), Fault> {
     if aliases_of_key >= ALIASES_PER_KEY {
@@ -154,6 +168,16 @@ mod tests {
         for p in PREDEFINED {
             assert!(is_reserved(p));
         }
+    }
+
+    #[test]
+    fn aws_managed_descriptions_only_for_predefined_names() {
+        assert_eq!(
+            aws_managed_key_description("alias/aws/ebs").unwrap(),
+            "Default key that protects my ebs resources when no other key is defined"
+        );
+        assert_eq!(aws_managed_key_description("alias/aws/unknown"), None);
+        assert_eq!(aws_managed_key_description("alias/mine"), None);
     }
 
     #[test]

@@ -218,6 +218,23 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// IncompleteSignatureException for an `Authorization` header that lacks
+    /// `part` (a SigV4 parameter or header), in the framework's usual form
+    /// (spec F: "varies"; evidence inferred).
+    pub fn incomplete_signature(part: &str) -> Fault {
+        Fault::IncompleteSignature(format!(
+            "Authorization header requires '{part}' parameter. Authorization={part} missing or malformed."
+        ))
+    }
+
+    /// UnsupportedOperationException for a feature the reference lacks
+    /// (custom key stores); not an AWS rule, so the text is the reference's.
+    pub fn reference_unsupported(feature: &str) -> Fault {
+        Fault::Unsupported(format!(
+            "{feature} is not supported by the reference service."
+        ))
+    }
+
     /// The `__type` of the error.
     pub fn code(&self) -> ErrorCode {
         use ErrorCode as C;

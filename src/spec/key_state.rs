@@ -115,10 +115,83 @@ pub fn check_state(op: Operation, role: Role, state: KeyState, key_arn: &str) ->
     }
 }
 
+/// The state a key is in after `op` succeeded on it (section C and its lifecycle
+/// facts, validated by LS tests against AWS): EnableKey -> Enabled, DisableKey ->
+/// Disabled, ScheduleKeyDeletion -> PendingDeletion, CancelKeyDeletion ->
+/// **Disabled** (not Enabled). An Unavailable key accepts Enable/DisableKey but
+/// keeps its state until its key store is back (DG footnote [12]).
+pub fn transition(op: Operation, state: KeyState) -> KeyState {
+    use KeyState::*;
+    match (op, state) {
+        (Operation::EnableKey | Operation::DisableKey, Unavailable) => Unavailable,
+        (Operation::EnableKey, _) => Enabled,
+        (Operation::DisableKey, _) => Disabled,
+        (Operation::ScheduleKeyDeletion, _) => PendingDeletion,
+        (Operation::CancelKeyDeletion, _) => Disabled,
+        _ => state,
+    }
+}
+
+/// ScheduleKeyDeletion's waiting period: 30 days by default, 7..30 allowed
+/// (BC doc, section A; the model's own range 1..365 is checked first by
+/// [`check_input`](super::shape::check_input)). AWS rejects values outside
+/// 7..30 (section H) with an unrecorded text; the framework form is used
+/// (evidence: inferred).
+pub fn pending_window_days(requested: Option<i64>) -> Result<i64, Fault> {
+    use super::shape::{Constraint, Violation};
+    let days = requested.unwrap_or(PENDING_WINDOW_DEFAULT);
+    let constraint = if days < PENDING_WINDOW_MIN {
+        Constraint::MinValue(PENDING_WINDOW_MIN)
+    } else if days > PENDING_WINDOW_MAX {
+        Constraint::MaxValue(PENDING_WINDOW_MAX)
+    } else {
+        return Ok(days);
+    };
+    Err(Fault::Validation(vec![Violation {
+        member: "pendingWindowInDays".into(),
+        value: Some(days.to_string()),
+        constraint,
+    }]))
+}
+
+/// The default ScheduleKeyDeletion waiting period, in days (BC doc).
+pub const PENDING_WINDOW_DEFAULT: i64 = 30;
+/// The shortest waiting period (BC doc).
+pub const PENDING_WINDOW_MIN: i64 = 7;
+/// The longest waiting period (BC doc).
+pub const PENDING_WINDOW_MAX: i64 = 30;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::spec::ErrorCode;
+
+    #[test]
+    fn transitions_follow_the_lifecycle() {
+        use KeyState::*;
+        use Operation::*;
+        assert_eq!(transition(CancelKeyDeletion, PendingDeletion), Disabled);
+        assert_eq!(transition(ScheduleKeyDeletion, Enabled), PendingDeletion);
+        assert_eq!(transition(EnableKey, Disabled), Enabled);
+        assert_eq!(transition(DisableKey, Enabled), Disabled);
+        assert_eq!(transition(EnableKey, Unavailable), Unavailable);
+        assert_eq!(transition(DescribeKey, Creating), Creating);
+    }
+
+    #[test]
+    fn pending_window_range() {
+        assert_eq!(pending_window_days(None), Ok(30));
+        assert_eq!(pending_window_days(Some(7)), Ok(7));
+        assert_eq!(pending_window_days(Some(30)), Ok(30));
+        assert_eq!(
+            pending_window_days(Some(6)).unwrap_err().message().unwrap(),
+            "1 validation error detected: Value '6' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7"
+        );
+        assert_eq!(
+            pending_window_days(Some(31)).unwrap_err().message().unwrap(),
+            "1 validation error detected: Value '31' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30"
+        );
+    }
 
     const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
