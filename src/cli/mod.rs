@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod run;
+mod schema;
 mod serve;
+mod sweep;
 
 /// Conformance harness, reference emulator and fuzzing suite for the AWS KMS alias API.
 #[derive(Debug, Parser)]
@@ -17,15 +20,24 @@ pub struct Cli {
 /// The subcommands. Add one variant (and one module) per command.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the conformance suite against an endpoint (default: the embedded reference).
+    Run(run::RunArgs),
     /// Serve the reference KMS service (an emulator of the alias API).
     Serve(serve::ServeArgs),
+    /// Print the JSON Schema of the case-file format.
+    Schema,
+    /// Remove what earlier runs with a given prefix left behind on an endpoint.
+    Sweep(sweep::SweepArgs),
 }
 
 impl Cli {
     /// Runs the chosen subcommand.
     pub fn run(self) -> ExitCode {
         match self.command {
+            Command::Run(args) => run::run(args),
             Command::Serve(args) => serve::run(args),
+            Command::Schema => schema::run(),
+            Command::Sweep(args) => sweep::run(args),
         }
     }
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use include_dir::{include_dir, Dir};
 
-use crate::case::load::{load_dir, load_files, LoadError};
+use crate::case::error::LoadError;
+use crate::case::load::{load_dir, load_files};
 use crate::case::CaseFile;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/cases");
