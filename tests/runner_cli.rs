@@ -10,14 +10,27 @@ use std::time::{Duration, Instant};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kms-alias-conformance"));
     // The tests choose their endpoint; the caller's environment must not.
-    c.env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_KMS")
-        .env_remove("AWS_PROFILE");
+    for var in [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_KMS",
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config");
     c
 }
 
 fn run(args: &[&str]) -> Output {
-    bin().arg("run").args(args).output().expect("the binary runs")
+    bin()
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn text(o: &Output) -> String {
@@ -40,7 +53,10 @@ fn a_passing_corpus_exits_zero_and_writes_junit() {
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(all.contains("2 passed; 0 failed"), "{all}");
     let xml = std::fs::read_to_string(&junit).expect("junit written");
-    assert!(xml.contains("<testcase name=\"basic::creates-and-lists-an-alias\""), "{xml}");
+    assert!(
+        xml.contains("<testcase name=\"basic::creates-and-lists-an-alias\""),
+        "{xml}"
+    );
     assert!(xml.contains("tests=\"2\""), "{xml}");
     let _ = std::fs::remove_file(junit);
 }
@@ -62,26 +78,56 @@ fn failures_explain_themselves() {
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("1 passed; 2 failed"), "{all}");
     // the case, its clause and source, the request, expected and actual
-    assert!(all.contains("clause:   CreateAlias.self-test (evidence: recorded)"), "{all}");
-    assert!(all.contains("x-amz-target: TrentService.CreateAlias"), "{all}");
-    assert!(all.contains("status:\n  expected: 400\n  actual:   200"), "{all}");
-    assert!(all.contains("expected: \"Alias names must start with alias/\""), "{all}");
+    assert!(
+        all.contains("clause:   CreateAlias.self-test (evidence: recorded)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("x-amz-target: TrentService.CreateAlias"),
+        "{all}"
+    );
+    assert!(
+        all.contains("status:\n  expected: 400\n  actual:   200"),
+        "{all}"
+    );
+    assert!(
+        all.contains("expected: \"Alias names must start with alias/\""),
+        "{all}"
+    );
     assert!(all.contains("message drift"), "{all}");
     assert!(all.contains("some other wording"), "{all}");
     // credentials are never printed
-    assert!(!all.contains("dummy-secret") && !all.to_lowercase().contains("authorization:"), "{all}");
+    assert!(
+        !all.contains("dummy-secret") && !all.to_lowercase().contains("authorization:"),
+        "{all}"
+    );
 }
 
 #[test]
 fn an_unreachable_endpoint_fails_cases_quickly_with_a_reason() {
     // Bind then drop: nothing listens on that port any more.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let started = Instant::now();
-    let out = run(&["--cases", &dir("ok"), "--endpoint", &format!("http://127.0.0.1:{port}"), "--timeout", "2"]);
+    let out = run(&[
+        "--cases",
+        &dir("ok"),
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "2",
+    ]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("could not connect"), "{all}");
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 /// A server that accepts connections and answers each with `reply` (or
@@ -115,7 +161,14 @@ fn misbehaving_server(reply: Option<&'static [u8]>, life: Duration) -> u16 {
 #[test]
 fn a_silent_endpoint_times_out() {
     let port = misbehaving_server(None, Duration::from_secs(20));
-    let out = run(&["--cases", &dir("ok"), "--endpoint", &format!("http://127.0.0.1:{port}"), "--timeout", "1"]);
+    let out = run(&[
+        "--cases",
+        &dir("ok"),
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+    ]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("no complete response within 1.0 s"), "{all}");
@@ -124,7 +177,14 @@ fn a_silent_endpoint_times_out() {
 #[test]
 fn a_garbage_speaking_endpoint_is_reported() {
     let port = misbehaving_server(Some(b"SSH-2.0-OpenSSH_9.0\r\n"), Duration::from_secs(20));
-    let out = run(&["--cases", &dir("ok"), "--endpoint", &format!("http://127.0.0.1:{port}"), "--timeout", "2"]);
+    let out = run(&[
+        "--cases",
+        &dir("ok"),
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "2",
+    ]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("did not answer in HTTP"), "{all}");
@@ -145,4 +205,57 @@ fn bad_options_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let out = run(&["--cases", "/nonexistent/dir"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+/// Starts `serve` with signature checking for the given keys; returns the
+/// child and its endpoint.
+fn verifying_server(access_key: &str, secret: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0", "--verify-signatures"])
+        .args(["--access-key-id", access_key, "--secret-access-key", secret])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let endpoint = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("address line")
+        .to_owned();
+    (child, endpoint)
+}
+
+#[test]
+fn signs_with_keys_from_the_shared_credentials_file() {
+    let (mut server, endpoint) = verifying_server("AKIDPROFILE", "profile-secret");
+    let creds = std::env::temp_dir().join(format!("kac-creds-{}", std::process::id()));
+    std::fs::write(
+        &creds,
+        "[default]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = nope\n\n[conformance]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
+    )
+    .unwrap();
+    let with_profile = |profile: &str| {
+        bin()
+            .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
+            .env("AWS_PROFILE", profile)
+            .args(["run", "--cases", &dir("ok"), "--endpoint", &endpoint])
+            .output()
+            .unwrap()
+    };
+    let good = with_profile("conformance");
+    let bad = with_profile("default");
+    let _ = server.kill();
+    let _ = std::fs::remove_file(&creds);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good));
+    assert_eq!(bad.status.code(), Some(101), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("UnrecognizedClientException"),
+        "{}",
+        text(&bad)
+    );
+    assert!(!text(&bad).contains("profile-secret") && !text(&good).contains("profile-secret"));
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use clap::Args;
 
-use kms_alias_conformance::client::{endpoint, load_credentials, resolve_endpoint, resolve_region, Client};
+use kms_alias_conformance::client::{
+    endpoint, load_credentials, resolve_endpoint, resolve_region, Client,
+};
 use kms_alias_conformance::runner::sweep::sweep;
 use kms_alias_conformance::runner::Target;
 

@@ -1,9 +1,10 @@
 //! Credentials from the standard AWS sources, never printed.
 
 use aws_config::environment::credentials::EnvironmentVariableCredentialsProvider;
-use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
+use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_types::os_shim_internal::{Env, Fs};
 
 /// Credentials wrapped so that `Debug` and `Display` never show them.
 #[derive(Clone)]
@@ -16,17 +17,17 @@ impl std::fmt::Debug for Secret {
 }
 
 /// Loads credentials: the environment (`AWS_ACCESS_KEY_ID`, ...), then the
-/// shared credentials/config files (`AWS_PROFILE`). With none found, a
-/// loopback endpoint gets dummy credentials; anything else is an error.
+/// static keys of the selected profile (`AWS_PROFILE`, default `default`) in
+/// the shared credentials and config files. With none found, a loopback
+/// endpoint gets dummy credentials; anything else is an error.
 pub async fn load_credentials(loopback: bool) -> Result<Secret, String> {
     let env = EnvironmentVariableCredentialsProvider::new();
     if let Ok(c) = env.provide_credentials().await {
         return Ok(Secret(c));
     }
-    let profile = ProfileFileCredentialsProvider::builder().build();
-    let profile_error = match profile.provide_credentials().await {
+    let profile_error = match from_profile().await {
         Ok(c) => return Ok(Secret(c)),
-        Err(e) => e.to_string(),
+        Err(e) => e,
     };
     if loopback {
         return Ok(Secret(Credentials::new(
@@ -40,6 +41,32 @@ pub async fn load_credentials(loopback: bool) -> Result<Secret, String> {
     Err(format!(
         "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for the shared credentials file ({profile_error})"
     ))
+}
+
+/// Static keys from the shared files. Role, SSO and process profiles need
+/// the full SDK credential chain, which this tool leaves out: export such
+/// credentials to the environment first (`aws configure export-credentials`).
+async fn from_profile() -> Result<Credentials, String> {
+    let profiles =
+        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
+            .await
+            .map_err(|e| format!("cannot read the shared AWS files: {e}"))?;
+    let name = profiles.selected_profile().to_owned();
+    let profile = profiles
+        .get_profile(&name)
+        .ok_or_else(|| format!("no profile `{name}` in the shared AWS files"))?;
+    match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
+        (Some(id), Some(secret)) => Ok(Credentials::new(
+            id,
+            secret,
+            profile.get("aws_session_token").map(str::to_owned),
+            None,
+            "shared-credentials-file",
+        )),
+        _ => Err(format!(
+            "profile `{name}` has no aws_access_key_id/aws_secret_access_key (role and SSO profiles: export their credentials to the environment)"
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -92,7 +92,11 @@ pub fn judge(
             .as_ref()
             .and_then(|b| b.get("message").or_else(|| b.get("Message")));
         let found = matchers::check(m, actual, vars, "message").map_err(|e| e.to_string())?;
-        let sink = if message_is_hard { &mut v.failures } else { &mut v.drift };
+        let sink = if message_is_hard {
+            &mut v.failures
+        } else {
+            &mut v.drift
+        };
         sink.extend(found.into_iter().map(|f| Mismatch {
             what: "message".into(),
             expected: f.expected,
@@ -101,15 +105,12 @@ pub fn judge(
     }
     match &expect.body {
         None => {}
-        Some(BodyExpect::Empty) => {
-            if !response.body.is_empty() {
-                v.failures.push(Mismatch {
-                    what: "body".into(),
-                    expected: "empty (0 bytes)".into(),
-                    actual: shown_body(&response.body),
-                });
-            }
-        }
+        Some(BodyExpect::Empty) if !response.body.is_empty() => v.failures.push(Mismatch {
+            what: "body".into(),
+            expected: "empty (0 bytes)".into(),
+            actual: shown_body(&response.body),
+        }),
+        Some(BodyExpect::Empty) => {}
         Some(BodyExpect::Json(m)) => match &body {
             None => v.failures.push(Mismatch {
                 what: "body".into(),
@@ -117,7 +118,8 @@ pub fn judge(
                 actual: shown_body(&response.body),
             }),
             Some(actual) => {
-                let found = matchers::check(m, Some(actual), vars, "$").map_err(|e| e.to_string())?;
+                let found =
+                    matchers::check(m, Some(actual), vars, "$").map_err(|e| e.to_string())?;
                 if !found.is_empty() {
                     v.body_diff = Some((expected_text(m, vars), pretty(actual)));
                 }
@@ -187,8 +189,12 @@ fn expected_value(m: &Matcher, vars: &Vars) -> Value {
                 .map(|(k, m)| (k.clone(), expected_value(m, vars)))
                 .collect(),
         ),
-        Matcher::Array(items) => Value::Array(items.iter().map(|m| expected_value(m, vars)).collect()),
-        Matcher::Contains(items) => Value::Array(items.iter().map(|m| expected_value(m, vars)).collect()),
+        Matcher::Array(items) => {
+            Value::Array(items.iter().map(|m| expected_value(m, vars)).collect())
+        }
+        Matcher::Contains(items) => {
+            Value::Array(items.iter().map(|m| expected_value(m, vars)).collect())
+        }
         other => Value::String(format!("<{}>", describe(other, vars))),
     }
 }
@@ -208,7 +214,10 @@ fn describe(m: &Matcher, vars: &Vars) -> String {
         Matcher::Len(n) => format!("length {n}"),
         Matcher::Excludes(m) => format!("no element like {}", expected_value(m, vars)),
         Matcher::AnyOf(ms) => {
-            let all: Vec<String> = ms.iter().map(|m| expected_value(m, vars).to_string()).collect();
+            let all: Vec<String> = ms
+                .iter()
+                .map(|m| expected_value(m, vars).to_string())
+                .collect();
             format!("any of {}", all.join(" | "))
         }
         Matcher::Exact(_) | Matcher::Subset(_) | Matcher::Array(_) | Matcher::Contains(_) => {

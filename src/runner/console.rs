@@ -21,8 +21,16 @@ pub fn failure(report: &CaseReport, root: &str) -> String {
     let total = report.steps.len();
     for step in &report.steps {
         if step.passed() {
-            let status = step.response.as_ref().map(|r| r.status.to_string()).unwrap_or_default();
-            let _ = writeln!(out, "\nstep {} (line {}): {} -> {status} ok", step.index, step.line, step.op);
+            let status = step
+                .response
+                .as_ref()
+                .map(|r| r.status.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\nstep {} (line {}): {} -> {status} ok",
+                step.index, step.line, step.op
+            );
         } else {
             failed_step(&mut out, step, total);
         }
@@ -33,7 +41,12 @@ pub fn failure(report: &CaseReport, root: &str) -> String {
 
 fn header(out: &mut String, report: &CaseReport, root: &str) {
     let _ = writeln!(out, "case:     {}", report.name);
-    let _ = writeln!(out, "clause:   {} (evidence: {})", report.clause, report.evidence.name());
+    let _ = writeln!(
+        out,
+        "clause:   {} (evidence: {})",
+        report.clause,
+        report.evidence.name()
+    );
     let _ = writeln!(out, "source:   {}", report.source);
     let _ = writeln!(out, "  --> {}{}:{}", root, report.file, report.line);
 }
@@ -44,7 +57,11 @@ fn failed_step(out: &mut String, step: &StepReport, _total: usize) {
     } else {
         String::new()
     };
-    let _ = writeln!(out, "\nstep {} (line {}{tries}): {} FAILED", step.index, step.line, step.op);
+    let _ = writeln!(
+        out,
+        "\nstep {} (line {}{tries}): {} FAILED",
+        step.index, step.line, step.op
+    );
     if let Some(req) = &step.request {
         request(out, req);
     }
@@ -67,7 +84,9 @@ fn failed_step(out: &mut String, step: &StepReport, _total: usize) {
         let _ = write!(
             out,
             "{}",
-            diff.unified_diff().context_radius(4).header("expected", "actual")
+            diff.unified_diff()
+                .context_radius(4)
+                .header("expected", "actual")
         );
     }
 }
@@ -88,7 +107,10 @@ fn response(out: &mut String, resp: &WireResponse) {
     let _ = writeln!(out, "response:");
     let _ = writeln!(out, "  HTTP {}", resp.status);
     for (k, v) in &resp.headers {
-        if matches!(k.as_str(), "content-type" | "x-amzn-requestid" | "x-amzn-errortype" | "content-length") {
+        if matches!(
+            k.as_str(),
+            "content-type" | "x-amzn-requestid" | "x-amzn-errortype" | "content-length"
+        ) {
             let _ = writeln!(out, "  {k}: {v}");
         }
     }
@@ -126,7 +148,10 @@ fn indent(s: &str) -> String {
 /// The drift summary printed after a run: message wording that differs
 /// where the evidence is not a recording.
 pub fn drift_summary(reports: &[CaseReport]) -> Option<String> {
-    let found: Vec<_> = reports.iter().flat_map(|r| r.drift().map(move |d| (r, d))).collect();
+    let found: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.drift().map(move |d| (r, d)))
+        .collect();
     if found.is_empty() {
         return None;
     }

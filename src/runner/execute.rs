@@ -167,7 +167,9 @@ async fn run_step(
         }
     };
     report.request = Some(request.clone());
-    let deadline = step.eventually.map(|e| (Instant::now() + e.timeout, e.interval));
+    let deadline = step
+        .eventually
+        .map(|e| (Instant::now() + e.timeout, e.interval));
     let message_is_hard = evidence == Evidence::Recorded;
     loop {
         report.attempts += 1;
@@ -180,8 +182,8 @@ async fn run_step(
             ),
         };
         let settled = matches!(&verdict, Ok(v) if v.failures.is_empty());
-        let retry = !settled
-            && deadline.is_some_and(|(until, interval)| Instant::now() + interval < until);
+        let retry =
+            !settled && deadline.is_some_and(|(until, interval)| Instant::now() + interval < until);
         if retry {
             let interval = deadline.map(|(_, i)| i).unwrap_or_default();
             tokio::time::sleep(interval).await;
@@ -219,13 +221,20 @@ async fn run_step(
 }
 
 /// Builds the wire request: body, default headers, overrides.
-pub fn build_request(step: &Step, op: Option<Operation>, vars: &Vars) -> Result<WireRequest, String> {
+pub fn build_request(
+    step: &Step,
+    op: Option<Operation>,
+    vars: &Vars,
+) -> Result<WireRequest, String> {
     let body = match &step.request.body {
         Body::Json(v) => {
             let rendered = vars.render(v).map_err(|e| e.to_string())?;
             serde_json::to_vec(&rendered).map_err(|e| e.to_string())?
         }
-        Body::Raw(text) => vars.render_str(text).map_err(|e| e.to_string())?.into_bytes(),
+        Body::Raw(text) => vars
+            .render_str(text)
+            .map_err(|e| e.to_string())?
+            .into_bytes(),
         Body::Bytes(b) => b.clone(),
     };
     let mut headers = vec![("content-type".to_owned(), CONTENT_TYPE.to_owned())];
@@ -249,14 +258,23 @@ pub fn build_request(step: &Step, op: Option<Operation>, vars: &Vars) -> Result<
 }
 
 /// Remembers what a successful step created, for cleanup.
-fn note_created(op: Option<Operation>, req: &WireRequest, resp: &WireResponse, created: &mut Created) {
+fn note_created(
+    op: Option<Operation>,
+    req: &WireRequest,
+    resp: &WireResponse,
+    created: &mut Created,
+) {
     if resp.status != 200 {
         return;
     }
     let sent: Option<Value> = serde_json::from_slice(&req.body).ok();
     match op {
         Some(Operation::CreateAlias) => {
-            if let Some(name) = sent.as_ref().and_then(|b| b.get("AliasName")).and_then(Value::as_str) {
+            if let Some(name) = sent
+                .as_ref()
+                .and_then(|b| b.get("AliasName"))
+                .and_then(Value::as_str)
+            {
                 created.aliases.push(name.to_owned());
             }
         }
@@ -280,7 +298,10 @@ async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
     let mut errors = Vec::new();
     for alias in &created.aliases {
         let body = json!({ "AliasName": alias });
-        if let Err(e) = target.call_tolerating(Operation::DeleteAlias, &body, &["NotFoundException"]).await {
+        if let Err(e) = target
+            .call_tolerating(Operation::DeleteAlias, &body, &["NotFoundException"])
+            .await
+        {
             errors.push(format!("DeleteAlias {alias}: {e}"));
         }
     }

@@ -28,9 +28,9 @@ pub fn write(path: &Path, reports: &[CaseReport], root: &str) -> Result<(), Stri
                     .find(|s| !s.passed())
                     .and_then(|s| {
                         s.error.clone().or_else(|| {
-                            s.failures
-                                .first()
-                                .map(|m| format!("{}: expected {}, got {}", m.what, m.expected, m.actual))
+                            s.failures.first().map(|m| {
+                                format!("{}: expected {}, got {}", m.what, m.expected, m.actual)
+                            })
                         })
                     })
                     .or_else(|| case.setup_error.clone())
@@ -44,7 +44,12 @@ pub fn write(path: &Path, reports: &[CaseReport], root: &str) -> Result<(), Stri
             tc.set_time(case.duration);
             let drift: Vec<String> = case
                 .drift()
-                .map(|(step, m)| format!("drift in step {}: {}: expected {}, got {}", step.index, m.what, m.expected, m.actual))
+                .map(|(step, m)| {
+                    format!(
+                        "drift in step {}: {}: expected {}, got {}",
+                        step.index, m.what, m.expected, m.actual
+                    )
+                })
                 .collect();
             if !drift.is_empty() {
                 tc.set_system_out(drift.join("\n"));

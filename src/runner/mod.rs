@@ -109,7 +109,10 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
     let started = std::time::Instant::now();
     let conclusion = libtest_mimic::run(&targs, trials);
     if let Some(target) = &shared.target {
-        println!("{}", console::throughput(target.client.requests_sent(), started.elapsed()));
+        println!(
+            "{}",
+            console::throughput(target.client.requests_sent(), started.elapsed())
+        );
     }
 
     let reports = std::mem::take(&mut *shared.reports.lock().unwrap_or_else(|p| p.into_inner()));
@@ -142,7 +145,10 @@ fn load_corpus(opts: &RunOptions, defaults: Defaults) -> Result<(Vec<CaseFile>, 
             for e in &errors {
                 eprintln!("{e}\n");
             }
-            eprintln!("error: {} case-file error(s); nothing was run", errors.len());
+            eprintln!(
+                "error: {} case-file error(s); nothing was run",
+                errors.len()
+            );
             Err(ExitCode::from(EXIT_USAGE))
         }
         Ok(files) if files.iter().all(|f| f.cases.is_empty()) => {
@@ -170,7 +176,9 @@ async fn connect(
         .unwrap_or_else(|| format!("kac-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
     // Credentials first: the embedded reference verifies signatures made
     // with them, so the protocol/auth cases mean something against it.
-    let loopback = remote.as_ref().is_none_or(|(url, _)| endpoint::is_loopback(url));
+    let loopback = remote
+        .as_ref()
+        .is_none_or(|(url, _)| endpoint::is_loopback(url));
     let secret = load_credentials(loopback).await?;
     let (url, account) = match remote {
         Some((url, _)) => (url, None),
@@ -201,7 +209,10 @@ async fn connect(
     } else {
         url.to_string()
     };
-    println!("{}", console::banner(&shown, &region, cases, files.len(), &prefix));
+    println!(
+        "{}",
+        console::banner(&shown, &region, cases, files.len(), &prefix)
+    );
     if target.account().is_none() {
         if let Err(e) = target.discover_account().await {
             eprintln!("warning: could not learn the account id from the endpoint ({e}); cases that use ${{account}} will fail");

@@ -54,7 +54,14 @@ impl RunOptions {
                 Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
                 _ => (arg.as_str(), None),
             };
-            let known = ["--endpoint", "--region", "--cases", "--junit", "--timeout", "--prefix"];
+            let known = [
+                "--endpoint",
+                "--region",
+                "--cases",
+                "--junit",
+                "--timeout",
+                "--prefix",
+            ];
             if !known.contains(&flag) {
                 if arg == "-h" || arg == "--help" {
                     return Err(USAGE.to_owned());
@@ -77,7 +84,9 @@ impl RunOptions {
                 "--prefix" => {
                     let ok = !value.is_empty()
                         && value.len() <= 40
-                        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                        && value
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
                     if !ok {
                         return Err(format!(
                             "--prefix `{value}`: use 1 to 40 letters, digits, `-` or `_` (it becomes part of alias names)"
@@ -90,7 +99,9 @@ impl RunOptions {
                         .parse()
                         .ok()
                         .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
-                        .ok_or_else(|| format!("--timeout `{value}`: expected seconds between 0 and 3600"))?;
+                        .ok_or_else(|| {
+                            format!("--timeout `{value}`: expected seconds between 0 and 3600")
+                        })?;
                     o.timeout = Duration::from_secs_f64(secs);
                 }
                 _ => unreachable!("flag list above"),
@@ -111,12 +122,21 @@ mod tests {
     #[test]
     fn splits_own_options_from_libtest_ones() {
         let o = RunOptions::parse(&args(&[
-            "--endpoint", "http://127.0.0.1:1", "--timeout=2.5", "CreateAlias", "--skip", "protocol/auth", "--list",
+            "--endpoint",
+            "http://127.0.0.1:1",
+            "--timeout=2.5",
+            "CreateAlias",
+            "--skip",
+            "protocol/auth",
+            "--list",
         ]))
         .unwrap();
         assert_eq!(o.endpoint.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(o.timeout, Duration::from_millis(2500));
-        assert_eq!(o.libtest, args(&["CreateAlias", "--skip", "protocol/auth", "--list"]));
+        assert_eq!(
+            o.libtest,
+            args(&["CreateAlias", "--skip", "protocol/auth", "--list"])
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String>
         if !name.starts_with(&alias_prefix) {
             continue;
         }
-        match target.call(Operation::DeleteAlias, &json!({ "AliasName": name })).await {
+        match target
+            .call(Operation::DeleteAlias, &json!({ "AliasName": name }))
+            .await
+        {
             Ok(_) => report.aliases.push(name.to_owned()),
             Err(e) => report.errors.push(format!("DeleteAlias {name}: {e}")),
         }
@@ -38,7 +41,10 @@ pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String>
         let Some(id) = entry.get("KeyId").and_then(Value::as_str) else {
             continue;
         };
-        let meta = match target.call(Operation::DescribeKey, &json!({ "KeyId": id })).await {
+        let meta = match target
+            .call(Operation::DescribeKey, &json!({ "KeyId": id }))
+            .await
+        {
             Ok(m) => m,
             Err(e) => {
                 report.errors.push(format!("DescribeKey {id}: {e}"));
@@ -49,7 +55,9 @@ pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String>
             .pointer("/KeyMetadata/Description")
             .and_then(Value::as_str)
             .is_some_and(|d| d.starts_with(&description));
-        let state = meta.pointer("/KeyMetadata/KeyState").and_then(Value::as_str);
+        let state = meta
+            .pointer("/KeyMetadata/KeyState")
+            .and_then(Value::as_str);
         if !ours || state == Some("PendingDeletion") {
             continue;
         }
@@ -72,12 +80,21 @@ async fn list_all(target: &Target, op: Operation, member: &str) -> Result<Vec<Va
         if let Some(m) = &marker {
             body["Marker"] = m.clone().into();
         }
-        let page = target.call(op, &body).await.map_err(|e| format!("{op}: {e}"))?;
+        let page = target
+            .call(op, &body)
+            .await
+            .map_err(|e| format!("{op}: {e}"))?;
         if let Some(items) = page.get(member).and_then(Value::as_array) {
             out.extend(items.iter().cloned());
         }
-        let truncated = page.get("Truncated").and_then(Value::as_bool).unwrap_or(false);
-        marker = page.get("NextMarker").and_then(Value::as_str).map(str::to_owned);
+        let truncated = page
+            .get("Truncated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        marker = page
+            .get("NextMarker")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         if !truncated || marker.is_none() {
             return Ok(out);
         }

@@ -30,7 +30,10 @@ impl Target {
 
     /// The account, once known.
     pub fn account(&self) -> Option<String> {
-        self.account.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.account
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Learns the account from an ARN the target returned.
@@ -78,7 +81,10 @@ impl Target {
         Err(format!(
             "HTTP {} {}",
             resp.status,
-            String::from_utf8_lossy(&resp.body).chars().take(500).collect::<String>()
+            String::from_utf8_lossy(&resp.body)
+                .chars()
+                .take(500)
+                .collect::<String>()
         ))
     }
 
@@ -97,10 +103,14 @@ impl Target {
             .and_then(Value::as_str)
             .ok_or("CreateKey answered without KeyMetadata.Arn")?;
         self.learn_account(arn);
-        if let Some(id) = created.pointer("/KeyMetadata/KeyId").and_then(Value::as_str) {
+        if let Some(id) = created
+            .pointer("/KeyMetadata/KeyId")
+            .and_then(Value::as_str)
+        {
             let del = serde_json::json!({ "KeyId": id, "PendingWindowInDays": 7 });
             self.call(Operation::ScheduleKeyDeletion, &del).await?;
         }
-        self.account().ok_or_else(|| format!("cannot read the account from the ARN `{arn}`"))
+        self.account()
+            .ok_or_else(|| format!("cannot read the account from the ARN `{arn}`"))
     }
 }
