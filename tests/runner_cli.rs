@@ -259,3 +259,16 @@ fn signs_with_keys_from_the_shared_credentials_file() {
     );
     assert!(!text(&bad).contains("profile-secret") && !text(&good).contains("profile-secret"));
 }
+
+#[test]
+fn help_and_schema_print_to_stdout() {
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--endpoint URL"));
+    let out = bin().arg("schema").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the schema is JSON");
+    assert!(schema.pointer("/properties/cases").is_some(), "{schema}");
+    assert!(schema.pointer("/properties/clause").is_some(), "{schema}");
+}

@@ -48,6 +48,10 @@ struct Shared {
 /// Runs `kms-alias-conformance run ARGS` and returns the exit status:
 /// 0 all passed, 101 failures, 2 usage or case-file errors.
 pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", options::USAGE);
+        return ExitCode::SUCCESS;
+    }
     let opts = match RunOptions::parse(args) {
         Ok(o) => o,
         Err(usage) => {

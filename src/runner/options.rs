@@ -63,9 +63,6 @@ impl RunOptions {
                 "--prefix",
             ];
             if !known.contains(&flag) {
-                if arg == "-h" || arg == "--help" {
-                    return Err(USAGE.to_owned());
-                }
                 o.libtest.push(arg.clone());
                 continue;
             }
