@@ -272,3 +272,275 @@ fn help_and_schema_print_to_stdout() {
     assert!(schema.pointer("/properties/cases").is_some(), "{schema}");
     assert!(schema.pointer("/properties/clause").is_some(), "{schema}");
 }
+
+/// Starts `serve` without signature checks; returns the child and its endpoint.
+fn plain_server() -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let endpoint = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("address line")
+        .to_owned();
+    (child, endpoint)
+}
+
+/// One unsigned KMS call to a `serve` instance.
+fn kms(endpoint: &str, op: &str, body: serde_json::Value) -> serde_json::Value {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(endpoint)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("TrentService.{op}"))
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let bytes = resp.bytes().await.unwrap();
+        if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        }
+    })
+}
+
+fn key_states(endpoint: &str) -> Vec<(String, String)> {
+    let keys = kms(endpoint, "ListKeys", serde_json::json!({}));
+    keys["Keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let meta = kms(
+                endpoint,
+                "DescribeKey",
+                serde_json::json!({"KeyId": k["KeyId"]}),
+            );
+            (
+                meta["KeyMetadata"]["Description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                meta["KeyMetadata"]["KeyState"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn aliases_under(endpoint: &str, prefix: &str) -> Vec<String> {
+    let list = kms(endpoint, "ListAliases", serde_json::json!({"Limit": 1000}));
+    list["Aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["AliasName"].as_str())
+        .filter(|n| n.starts_with(&format!("alias/{prefix}/")))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn cases_clean_up_after_themselves_even_when_they_fail() {
+    let (mut server, endpoint) = plain_server();
+    for corpus in ["ok", "failing"] {
+        let out = run(&[
+            "--cases",
+            &dir(corpus),
+            "--endpoint",
+            &endpoint,
+            "--prefix",
+            "kactidy",
+        ]);
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(101)),
+            "{}",
+            text(&out)
+        );
+    }
+    let leftovers = aliases_under(&endpoint, "kactidy");
+    let states = key_states(&endpoint);
+    let _ = server.kill();
+    assert!(leftovers.is_empty(), "aliases left behind: {leftovers:?}");
+    assert!(states.len() >= 5, "{states:?}");
+    for (description, state) in states {
+        assert_eq!(state, "PendingDeletion", "{description}");
+    }
+}
+
+#[test]
+fn sweep_removes_what_a_killed_run_left_behind() {
+    let (mut server, endpoint) = plain_server();
+    let key = kms(
+        &endpoint,
+        "CreateKey",
+        serde_json::json!({"Description": "kms-alias-conformance kacsweep some::case"}),
+    );
+    let key_id = key["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    let other = kms(
+        &endpoint,
+        "CreateKey",
+        serde_json::json!({"Description": "not ours"}),
+    );
+    let other_id = other["KeyMetadata"]["KeyId"].as_str().unwrap().to_owned();
+    for name in [
+        "alias/kacsweep/a",
+        "alias/kacsweep/b",
+        "alias/kacsweepx/keep",
+        "alias/mine",
+    ] {
+        kms(
+            &endpoint,
+            "CreateAlias",
+            serde_json::json!({"AliasName": name, "TargetKeyId": key_id}),
+        );
+    }
+    let out = bin()
+        .args(["sweep", "--prefix", "kacsweep", "--endpoint", &endpoint])
+        .output()
+        .unwrap();
+    let remaining = kms(
+        &endpoint,
+        "ListAliases",
+        serde_json::json!({"KeyId": key_id}),
+    );
+    let ours = kms(
+        &endpoint,
+        "DescribeKey",
+        serde_json::json!({"KeyId": key_id}),
+    );
+    let theirs = kms(
+        &endpoint,
+        "DescribeKey",
+        serde_json::json!({"KeyId": other_id}),
+    );
+    let _ = server.kill();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("2 aliases deleted, 1 keys scheduled for deletion"),
+        "{}",
+        text(&out)
+    );
+    let names: Vec<&str> = remaining["Aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["AliasName"].as_str())
+        .collect();
+    assert_eq!(names, ["alias/kacsweepx/keep", "alias/mine"]);
+    assert_eq!(ours["KeyMetadata"]["KeyState"], "PendingDeletion");
+    assert_eq!(theirs["KeyMetadata"]["KeyState"], "Enabled");
+}
+
+/// A tiny KMS stand-in whose ListAliases fails `failures` times, then works.
+fn flaky_list_server(failures: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut lists = 0;
+        for stream in listener.incoming().take(200) {
+            let Ok(mut s) = stream else { continue };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Read the head, then as much body as Content-Length says.
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&buf).to_lowercase();
+            let (status, body) = if head.contains("trentservice.listaliases") {
+                lists += 1;
+                if lists <= failures {
+                    (
+                        "400 Bad Request",
+                        r#"{"__type":"NotFoundException","message":"not yet"}"#,
+                    )
+                } else {
+                    ("200 OK", r#"{"Aliases":[],"Truncated":false}"#)
+                }
+            } else {
+                (
+                    "400 Bad Request",
+                    r#"{"__type":"UnknownOperationException"}"#,
+                )
+            };
+            let reply = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    port
+}
+
+#[test]
+fn eventually_retries_until_the_expectation_holds() {
+    let cases = std::env::temp_dir().join(format!("kac-eventually-{}", std::process::id()));
+    std::fs::create_dir_all(&cases).unwrap();
+    std::fs::write(
+        cases.join("eventual.yaml"),
+        r#"operation: ListAliases
+clause: self-test.eventually
+source: "runner self-test"
+evidence: inferred
+cases:
+  - name: settles within the timeout
+    steps:
+      - request: {}
+        eventually: {timeout: 10s, interval: 50ms}
+        expect: {body: {Aliases: []}}
+"#,
+    )
+    .unwrap();
+    let port = flaky_list_server(3);
+    let out = run(&[
+        "--cases",
+        cases.to_str().unwrap(),
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Without `eventually` the first failure stands, and says how many tries.
+    std::fs::write(
+        cases.join("eventual.yaml"),
+        r#"operation: ListAliases
+clause: self-test.eventually
+source: "runner self-test"
+evidence: inferred
+cases:
+  - name: gives up after the timeout
+    steps:
+      - request: {}
+        eventually: {timeout: 300ms, interval: 100ms}
+        expect: {body: {Aliases: []}}
+"#,
+    )
+    .unwrap();
+    let port = flaky_list_server(100);
+    let out = run(&[
+        "--cases",
+        cases.to_str().unwrap(),
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    let _ = std::fs::remove_dir_all(&cases);
+    assert_eq!(out.status.code(), Some(101), "{}", text(&out));
+    assert!(text(&out).contains("attempts)"), "{}", text(&out));
+}
