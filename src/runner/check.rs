@@ -132,8 +132,8 @@ pub fn judge(
         },
     }
     for (name, m) in &expect.headers {
-        let actual = response.header(name).map(|h| Value::String(h.to_owned()));
-        let found = matchers::check(m, actual.as_ref(), vars, name).map_err(|e| e.to_string())?;
+        let found = matchers::check_header(m, response.header(name), vars, name)
+            .map_err(|e| e.to_string())?;
         v.failures.extend(found.into_iter().map(|f| Mismatch {
             what: format!("header {name}"),
             expected: f.expected,
@@ -195,33 +195,6 @@ fn expected_value(m: &Matcher, vars: &Vars) -> Value {
         Matcher::Contains(items) => {
             Value::Array(items.iter().map(|m| expected_value(m, vars)).collect())
         }
-        other => Value::String(format!("<{}>", describe(other, vars))),
-    }
-}
-
-fn describe(m: &Matcher, vars: &Vars) -> String {
-    let render = |v: &Value| vars.render(v).unwrap_or_else(|_| v.clone()).to_string();
-    match m {
-        Matcher::Regex(r) => format!("matches /{r}/"),
-        Matcher::Present => "present".into(),
-        Matcher::Absent => "absent".into(),
-        Matcher::Type(t) => format!("a {t:?}").to_lowercase(),
-        Matcher::Gt(v) => format!("> {}", render(v)),
-        Matcher::Ge(v) => format!(">= {}", render(v)),
-        Matcher::Lt(v) => format!("< {}", render(v)),
-        Matcher::Le(v) => format!("<= {}", render(v)),
-        Matcher::Ne(v) => format!("!= {}", render(v)),
-        Matcher::Len(n) => format!("length {n}"),
-        Matcher::Excludes(m) => format!("no element like {}", expected_value(m, vars)),
-        Matcher::AnyOf(ms) => {
-            let all: Vec<String> = ms
-                .iter()
-                .map(|m| expected_value(m, vars).to_string())
-                .collect();
-            format!("any of {}", all.join(" | "))
-        }
-        Matcher::Exact(_) | Matcher::Subset(_) | Matcher::Array(_) | Matcher::Contains(_) => {
-            expected_value(m, vars).to_string()
-        }
+        other => Value::String(format!("<{}>", matchers::describe(other, vars))),
     }
 }
