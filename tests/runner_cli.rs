@@ -207,13 +207,13 @@ fn bad_options_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
 
-/// Starts `serve` with signature checking for the given keys; returns the
-/// child and its endpoint.
-fn verifying_server(access_key: &str, secret: &str) -> (std::process::Child, String) {
+/// Starts `serve` on a free port with extra arguments; returns the child
+/// and its endpoint (read from the first stdout line).
+fn server(extra: &[&str]) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = bin()
-        .args(["serve", "--listen", "127.0.0.1:0", "--verify-signatures"])
-        .args(["--access-key-id", access_key, "--secret-access-key", secret])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("serve starts");
@@ -227,6 +227,17 @@ fn verifying_server(access_key: &str, secret: &str) -> (std::process::Child, Str
         .expect("address line")
         .to_owned();
     (child, endpoint)
+}
+
+/// `serve` checking signatures made with the given keys.
+fn verifying_server(access_key: &str, secret: &str) -> (std::process::Child, String) {
+    server(&[
+        "--verify-signatures",
+        "--access-key-id",
+        access_key,
+        "--secret-access-key",
+        secret,
+    ])
 }
 
 #[test]
@@ -273,24 +284,9 @@ fn help_and_schema_print_to_stdout() {
     assert!(schema.pointer("/properties/clause").is_some(), "{schema}");
 }
 
-/// Starts `serve` without signature checks; returns the child and its endpoint.
+/// `serve` without signature checks.
 fn plain_server() -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = bin()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let endpoint = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("address line")
-        .to_owned();
-    (child, endpoint)
+    server(&[])
 }
 
 /// One unsigned KMS call to a `serve` instance.
