@@ -26,13 +26,14 @@
 
 #[path = "mutants/catalog.rs"]
 mod catalog;
+mod common;
 #[path = "mutants/proxy.rs"]
 mod proxy;
 
 use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -111,22 +112,8 @@ fn run_corpus(
     let out_path =
         std::env::temp_dir().join(format!("kac-mutants-{}-{tag}.out", std::process::id()));
     let out = fs::File::create(&out_path).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kms-alias-conformance"));
-    for var in [
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_KMS",
-        "AWS_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("AWS_CONFIG_FILE", "/nonexistent/config")
-        .arg("run")
+    let mut cmd = common::bin();
+    cmd.arg("run")
         .arg("--cases")
         .arg(cases)
         .args(["--endpoint", &format!("http://{endpoint}"), "-q"])

@@ -3,27 +3,13 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::thread;
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kms-alias-conformance"));
-    // The tests choose their endpoint; the caller's environment must not.
-    for var in [
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_KMS",
-        "AWS_PROFILE",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("AWS_CONFIG_FILE", "/nonexistent/config");
-    c
-}
+mod common;
+
+use common::bin;
 
 fn run(args: &[&str]) -> Output {
     bin()
@@ -158,17 +144,22 @@ fn misbehaving_server(reply: Option<&'static [u8]>, life: Duration) -> u16 {
     port
 }
 
-#[test]
-fn a_silent_endpoint_times_out() {
-    let port = misbehaving_server(None, Duration::from_secs(20));
-    let out = run(&[
+/// The `ok` corpus against a local port, with a request timeout.
+fn run_against(port: u16, timeout: &str) -> Output {
+    run(&[
         "--cases",
         &dir("ok"),
         "--endpoint",
         &format!("http://127.0.0.1:{port}"),
         "--timeout",
-        "1",
-    ]);
+        timeout,
+    ])
+}
+
+#[test]
+fn a_silent_endpoint_times_out() {
+    let port = misbehaving_server(None, Duration::from_secs(20));
+    let out = run_against(port, "1");
     let all = text(&out);
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("no complete response within 1.0 s"), "{all}");
@@ -177,14 +168,7 @@ fn a_silent_endpoint_times_out() {
 #[test]
 fn a_garbage_speaking_endpoint_is_reported() {
     let port = misbehaving_server(Some(b"SSH-2.0-OpenSSH_9.0\r\n"), Duration::from_secs(20));
-    let out = run(&[
-        "--cases",
-        &dir("ok"),
-        "--endpoint",
-        &format!("http://127.0.0.1:{port}"),
-        "--timeout",
-        "2",
-    ]);
+    let out = run_against(port, "2");
     let all = text(&out);
     assert_eq!(out.status.code(), Some(101), "{all}");
     assert!(all.contains("did not answer in HTTP"), "{all}");

@@ -1,0 +1,24 @@
+//! Shared by the test binaries that spawn `kms-alias-conformance`.
+
+use std::process::Command;
+
+/// The binary with an environment that cannot steer it: no endpoint, Region
+/// or credentials from the caller, and no shared AWS files.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kms-alias-conformance"));
+    for var in [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_KMS",
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config");
+    c
+}
