@@ -469,51 +469,30 @@ fn flaky_list_server(failures: usize) -> u16 {
     port
 }
 
-#[test]
-fn eventually_retries_until_the_expectation_holds() {
-    let cases = std::env::temp_dir().join(format!("kac-eventually-{}", std::process::id()));
+/// One ListAliases case with `eventually: {timeout, interval: 50ms}` against
+/// a server whose ListAliases fails `failures` times first.
+fn run_eventually(timeout: &str, failures: usize) -> Output {
+    let cases =
+        std::env::temp_dir().join(format!("kac-eventually-{}-{failures}", std::process::id()));
     std::fs::create_dir_all(&cases).unwrap();
     std::fs::write(
         cases.join("eventual.yaml"),
-        r#"operation: ListAliases
+        format!(
+            r#"operation: ListAliases
 clause: self-test.eventually
 source: "runner self-test"
 evidence: inferred
 cases:
-  - name: settles within the timeout
+  - name: retries ListAliases
     steps:
-      - request: {}
-        eventually: {timeout: 10s, interval: 50ms}
-        expect: {body: {Aliases: []}}
-"#,
+      - request: {{}}
+        eventually: {{timeout: {timeout}, interval: 50ms}}
+        expect: {{body: {{Aliases: []}}}}
+"#
+        ),
     )
     .unwrap();
-    let port = flaky_list_server(3);
-    let out = run(&[
-        "--cases",
-        cases.to_str().unwrap(),
-        "--endpoint",
-        &format!("http://127.0.0.1:{port}"),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-
-    // Without `eventually` the first failure stands, and says how many tries.
-    std::fs::write(
-        cases.join("eventual.yaml"),
-        r#"operation: ListAliases
-clause: self-test.eventually
-source: "runner self-test"
-evidence: inferred
-cases:
-  - name: gives up after the timeout
-    steps:
-      - request: {}
-        eventually: {timeout: 300ms, interval: 100ms}
-        expect: {body: {Aliases: []}}
-"#,
-    )
-    .unwrap();
-    let port = flaky_list_server(100);
+    let port = flaky_list_server(failures);
     let out = run(&[
         "--cases",
         cases.to_str().unwrap(),
@@ -521,6 +500,16 @@ cases:
         &format!("http://127.0.0.1:{port}"),
     ]);
     let _ = std::fs::remove_dir_all(&cases);
+    out
+}
+
+#[test]
+fn eventually_retries_until_the_expectation_holds() {
+    let out = run_eventually("10s", 3);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // When the window closes first, the failure stands and says how many tries.
+    let out = run_eventually("300ms", 100);
     assert_eq!(out.status.code(), Some(101), "{}", text(&out));
     assert!(text(&out).contains("attempts)"), "{}", text(&out));
 }
