@@ -6,5 +6,6 @@
 pub mod case;
 pub mod client;
 pub mod reference;
+pub mod report;
 pub mod runner;
 pub mod spec;

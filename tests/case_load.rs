@@ -64,12 +64,17 @@ fn expected_yaml() -> CaseFile {
             Case {
                 name: "Accepts a name of exactly 256 characters!".into(),
                 slug: "accepts-a-name-of-exactly-256-characters".into(),
-                evidence: Some(Evidence::Documented),
+                grade: Grade {
+                    evidence: Some(Evidence::Documented),
+                    ..Grade::default()
+                },
                 ignore: None,
                 span: sp(12, 5),
                 steps: vec![
                     Step {
                         op: Some(Operation::CreateAlias),
+                        role: Role::Check,
+                        grade: Grade::default(),
                         request: Request {
                             body: Body::Json(json!({
                                 "AliasName": "${alias_of_length(256)}",
@@ -92,6 +97,8 @@ fn expected_yaml() -> CaseFile {
                     },
                     Step {
                         op: Some(Operation::ListAliases),
+                        role: Role::Setup,
+                        grade: Grade::default(),
                         request: Request {
                             body: Body::Json(json!({"KeyId": "${sym.Arn}"})),
                             headers: vec![],
@@ -121,6 +128,8 @@ fn expected_yaml() -> CaseFile {
                     },
                     Step {
                         op: Some(Operation::ListAliases),
+                        role: Role::Check,
+                        grade: Grade::default(),
                         request: Request {
                             body: Body::Json(json!({"KeyId": "${sym.KeyId}", "Limit": 10})),
                             headers: vec![],
@@ -172,12 +181,17 @@ fn expected_yaml() -> CaseFile {
             Case {
                 name: "malformed input is refused".into(),
                 slug: "malformed-input-is-refused".into(),
-                evidence: None,
+                grade: Grade {
+                    evidence: None,
+                    ..Grade::default()
+                },
                 ignore: Some("the emulator does not check this yet".into()),
                 span: sp(32, 5),
                 steps: vec![
                     Step {
                         op: Some(Operation::UpdateAlias),
+                        role: Role::Check,
+                        grade: Grade::default(),
                         request: Request {
                             body: Body::Raw("{\"AliasName\": ".into()),
                             headers: vec![
@@ -204,6 +218,8 @@ fn expected_yaml() -> CaseFile {
                     },
                     Step {
                         op: Some(Operation::CreateAlias),
+                        role: Role::Check,
+                        grade: Grade::default(),
                         request: Request {
                             body: Body::Bytes(vec![0, 1, 2]),
                             headers: vec![(

@@ -515,7 +515,10 @@ impl<'t> Cx<'t> {
         Ok(Case {
             name,
             slug,
-            evidence,
+            grade: Grade {
+                evidence,
+                ..Grade::default()
+            },
             ignore,
             steps,
             span: node.span,
@@ -656,8 +659,15 @@ impl<'t> Cx<'t> {
             None => None,
         };
 
+        let role = if f.get("expect").is_some() {
+            Role::Check
+        } else {
+            Role::Setup
+        };
         Ok(Step {
             op,
+            role,
+            grade: Grade::default(),
             request: Request {
                 body,
                 headers,
@@ -724,6 +734,8 @@ impl<'t> Cx<'t> {
             message,
             body,
             headers,
+            grade: Grade::default(),
+            per_check: Vec::new(),
             span: node.span,
         })
     }

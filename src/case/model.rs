@@ -84,8 +84,8 @@ pub struct Case {
     pub name: String,
     /// The name as a slug (lowercase, `-` separated): the second half of the trial name.
     pub slug: String,
-    /// Overrides the file's evidence for this case.
-    pub evidence: Option<Evidence>,
+    /// Overrides of the file's clause, source and evidence for this case.
+    pub grade: Grade,
     /// Reason to skip unless `--ignored` is given.
     pub ignore: Option<String>,
     /// The steps, in order.
@@ -94,12 +94,104 @@ pub struct Case {
     pub span: Span,
 }
 
+/// Overrides of the clause a check is attributed to, its source and its
+/// evidence grade. Each level (file, case, step, expectation, one check)
+/// inherits what it leaves `None` from the level above.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grade {
+    /// The spec clause, e.g. `DeleteAlias.AliasName.not-found`.
+    pub clause: Option<String>,
+    /// Where the clause (or this check's expected value) comes from.
+    pub source: Option<String>,
+    /// How sure that source is.
+    pub evidence: Option<Evidence>,
+}
+
+impl Grade {
+    /// `self`, with what it leaves open taken from `outer`.
+    pub fn over(&self, outer: &Grade) -> Grade {
+        Grade {
+            clause: self.clause.clone().or_else(|| outer.clause.clone()),
+            source: self.source.clone().or_else(|| outer.source.clone()),
+            evidence: self.evidence.or(outer.evidence),
+        }
+    }
+}
+
+/// What a step is for: it decides which checks the step may make and how a
+/// failed one is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Prepares the case (creates aliases, captures ids). It checks only
+    /// that it succeeded and that its captures are there; when it fails, the
+    /// case is blocked, not failed. A step without `expect` is a setup step
+    /// unless it says otherwise.
+    Setup,
+    /// The request the clause is about.
+    Check,
+    /// A later read of state (ListAliases, DescribeKey, ListKeys) after a
+    /// check step: a mismatch means the check step had the wrong effect.
+    Verify,
+}
+
+impl Role {
+    /// The name used in case files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Setup => "setup",
+            Role::Check => "check",
+            Role::Verify => "verify",
+        }
+    }
+}
+
+/// Which check of an expectation, for per-check grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckOf {
+    /// `status`.
+    Status,
+    /// `error`.
+    Error,
+    /// `message`.
+    Message,
+    /// `body`.
+    Body,
+    /// `headers`.
+    Headers,
+}
+
+impl CheckOf {
+    /// Every check, in the order they are made.
+    pub const ALL: &'static [CheckOf] = &[
+        CheckOf::Status,
+        CheckOf::Error,
+        CheckOf::Message,
+        CheckOf::Body,
+        CheckOf::Headers,
+    ];
+
+    /// The key of `expect` it stands for.
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckOf::Status => "status",
+            CheckOf::Error => "error",
+            CheckOf::Message => "message",
+            CheckOf::Body => "body",
+            CheckOf::Headers => "headers",
+        }
+    }
+}
+
 /// One request and what must come back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// The operation (sets `X-Amz-Target`); `None` only when the request sets
     /// the target header itself.
     pub op: Option<Operation>,
+    /// What the step is for (explicit `role:`, or inferred by the loader).
+    pub role: Role,
+    /// Overrides of the case's clause, source and evidence for this step.
+    pub grade: Grade,
     /// What to send.
     pub request: Request,
     /// What must come back. A step without `expect` must succeed (HTTP 200).
@@ -153,6 +245,11 @@ pub struct Expect {
     pub body: Option<BodyExpect>,
     /// Response headers (names case-insensitive).
     pub headers: Vec<(String, Matcher)>,
+    /// Overrides of the step's grade for every check of this expectation.
+    pub grade: Grade,
+    /// Overrides for single checks (`evidence: {message: inferred}`), over
+    /// `grade`.
+    pub per_check: Vec<(CheckOf, Grade)>,
     /// Where `expect` is declared.
     pub span: Span,
 }
@@ -226,7 +323,17 @@ pub struct Capture {
     pub path: String,
 }
 
-/// Retry policy for a step.
+impl Expect {
+    /// The grade of one check: its own overrides, then the expectation's.
+    pub fn grade_of(&self, check: CheckOf) -> Grade {
+        match self.per_check.iter().find(|(c, _)| *c == check) {
+            Some((_, g)) => g.over(&self.grade),
+            None => self.grade.clone(),
+        }
+    }
+}
+
+/// Retry policy for a step (reads only: a mutation is never re-sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Eventually {
     /// Give up after this long.

@@ -23,7 +23,7 @@ struct Created {
 /// Runs one case of `file` against `target`, cleaning up whatever happens.
 pub async fn run_case(target: &Target, file: &CaseFile, case: &Case, trial: &str) -> CaseReport {
     let started = Instant::now();
-    let evidence = case.evidence.unwrap_or(file.evidence);
+    let evidence = case.grade.evidence.unwrap_or(file.evidence);
     let mut report = CaseReport {
         trial: trial.to_owned(),
         name: case.name.clone(),

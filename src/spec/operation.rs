@@ -59,6 +59,15 @@ impl Operation {
         format!("{TARGET_PREFIX}.{}", self.name())
     }
 
+    /// Whether the operation only reads state, so sending it again is
+    /// harmless (the only steps `eventually` may retry).
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Operation::DescribeKey | Operation::ListKeys | Operation::ListAliases
+        )
+    }
+
     /// Whether a successful response has an empty body (BC: no output shape).
     pub fn has_empty_output(self) -> bool {
         matches!(
