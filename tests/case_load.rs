@@ -128,7 +128,7 @@ fn expected_yaml() -> CaseFile {
                     },
                     Step {
                         op: Some(Operation::ListAliases),
-                        role: Role::Check,
+                        role: Role::Verify,
                         grade: Grade::default(),
                         request: Request {
                             body: Body::Json(json!({"KeyId": "${sym.KeyId}", "Limit": 10})),

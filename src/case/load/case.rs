@@ -1,15 +1,16 @@
-//! A case: its name (and slug), evidence, `ignore` and steps.
+//! A case: its name (and slug), grade, `ignore` and steps, and the rule that
+//! a case checks something.
 
-use super::super::model::{Case, Grade, KeyFixture};
+use super::super::error::LoadErrorKind;
+use super::super::model::{Case, KeyFixture, Role, Step};
 use super::super::yaml::{Kind, Node};
 use super::cx::{Cx, R};
-use super::file::EVIDENCE;
 use super::slug;
 use super::templates::Scope;
 use crate::spec::Operation;
 
 /// Keys of a case.
-pub(crate) const CASE_KEYS: &[&str] = &["name", "evidence", "ignore", "steps"];
+pub(crate) const CASE_KEYS: &[&str] = &["name", "evidence", "ignore", "steps", "clause", "source"];
 
 impl Cx<'_> {
     /// One case of a file.
@@ -31,10 +32,7 @@ impl Cx<'_> {
                 "a case name needs a letter or digit",
             ));
         }
-        let evidence = match f.get("evidence") {
-            Some(n) => Some(self.name_in(n, &f.path("evidence"), "evidence", EVIDENCE)?),
-            None => None,
-        };
+        let grade = self.grade(&f)?;
         let ignore = match f.get("ignore") {
             Some(n) => Some(self.nonempty_string(n, &f.path("ignore"))?),
             None => None,
@@ -57,18 +55,32 @@ impl Cx<'_> {
         let mut steps = Vec::new();
         for (j, item) in items.iter().enumerate() {
             let step_path = format!("{path}.steps[{j}]");
-            steps.push(self.step(item, &step_path, file_op, &mut scope)?);
+            let after_check = steps.iter().any(|s: &Step| s.role == Role::Check);
+            steps.push(self.step(item, &step_path, file_op, after_check, &mut scope)?);
         }
         Ok(Case {
             name,
             slug,
-            grade: Grade {
-                evidence,
-                ..Grade::default()
-            },
+            grade,
             ignore,
             steps,
             span: node.span,
+        })
+    }
+
+    /// A case whose steps only set up and verify checks nothing: refused,
+    /// pointing at its `steps` key.
+    pub(super) fn checks_something(&self, node: &Node, path: &str, case: &Case) -> R<()> {
+        if case.steps.iter().any(|s| s.role == Role::Check) {
+            return Ok(());
+        }
+        let f = self.fields(node, path, CASE_KEYS)?;
+        let msg = "this case checks nothing: give the step under test an `expect` \
+                   (or `role: check`)";
+        let kind = LoadErrorKind::Invalid(msg.into());
+        Err(match f.key("steps") {
+            Some(key) => self.at_key(key, &f.path("steps"), kind),
+            None => self.at(node, &f.path("steps"), kind),
         })
     }
 }

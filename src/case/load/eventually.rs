@@ -74,12 +74,13 @@ mod tests {
         assert_eq!(parse_duration("1m"), Some(60.0));
         assert_eq!(parse_duration("3"), Some(3.0));
         assert_eq!(parse_duration("soon"), None);
-        let f = load("cases: [{name: a, steps: [{eventually: {timeout: 1.5}}]}]").unwrap();
+        let steps = "{op: ListAliases, eventually: {timeout: 1.5}}, {expect: {}}";
+        let f = load(&format!("cases: [{{name: a, steps: [{steps}]}}]")).unwrap();
         let ev = f.cases[0].steps[0].eventually.unwrap();
         assert_eq!(ev.timeout, Duration::from_millis(1500));
         assert_eq!(ev.interval, DEFAULT_INTERVAL);
         assert!(
-            fixme("cases: [{name: a, steps: [{eventually: {interval: 0}}]}]")
+            fixme("cases: [{name: a, steps: [{op: ListKeys, eventually: {interval: 0}}]}]")
                 .contains("above zero")
         );
     }

@@ -1,14 +1,17 @@
-//! `expect`: status, error codes, message, body and headers.
+//! `expect`: status, error codes, message, body and headers, and the
+//! grades of its checks (read in `grade.rs`).
 
 use super::super::error::{did_you_mean, LoadErrorKind};
-use super::super::model::{BodyExpect, Expect, Grade};
+use super::super::model::{BodyExpect, CheckOf, Expect};
 use super::super::yaml::{Kind, Node};
 use super::cx::{join, Cx, R};
 use super::templates::Scope;
 use crate::spec::ErrorCode;
 
 /// Keys of `expect`.
-pub(crate) const EXPECT_KEYS: &[&str] = &["status", "error", "message", "body", "headers"];
+pub(crate) const EXPECT_KEYS: &[&str] = &[
+    "status", "error", "message", "body", "headers", "clause", "source", "evidence",
+];
 
 impl Cx<'_> {
     /// An `expect` mapping.
@@ -58,14 +61,27 @@ impl Cx<'_> {
                 ));
             }
         }
+        // The status is checked always: as written, as the error implies, or 200.
+        let made: Vec<CheckOf> = CheckOf::ALL
+            .iter()
+            .copied()
+            .filter(|c| match c {
+                CheckOf::Status => true,
+                CheckOf::Error => error.is_some(),
+                CheckOf::Message => message.is_some(),
+                CheckOf::Body => body.is_some(),
+                CheckOf::Headers => !headers.is_empty(),
+            })
+            .collect();
+        let (grade, per_check) = self.expect_grade(&f, &made)?;
         Ok(Expect {
             status,
             error,
             message,
             body,
             headers,
-            grade: Grade::default(),
-            per_check: Vec::new(),
+            grade,
+            per_check,
             span: node.span,
         })
     }

@@ -6,7 +6,8 @@ use super::super::model::{Case, CaseFile};
 use super::super::yaml::{Kind, Node};
 use super::case::CASE_KEYS;
 use super::cx::{join, Cx, R};
-use crate::spec::{Evidence, Operation};
+use super::grade::EVIDENCE;
+use crate::spec::Operation;
 
 /// Keys of the top-level mapping.
 pub(crate) const FILE_KEYS: &[&str] = &[
@@ -16,13 +17,6 @@ pub(crate) const FILE_KEYS: &[&str] = &[
     "evidence",
     "fixtures",
     "cases",
-];
-
-/// The evidence grades by name.
-pub(super) const EVIDENCE: &[(&str, Evidence)] = &[
-    ("recorded", Evidence::Recorded),
-    ("documented", Evidence::Documented),
-    ("inferred", Evidence::Inferred),
 ];
 
 impl Cx<'_> {
@@ -69,6 +63,11 @@ impl Cx<'_> {
                 return Err(self.at(name_node, &join(&path, "name"), kind));
             }
             cases.push(case);
+        }
+        // What a case checks is judged once every case has been read, so a
+        // case of the wrong form (such as a duplicate id) is reported first.
+        for (i, (item, case)) in items.iter().zip(&cases).enumerate() {
+            self.checks_something(item, &format!("cases[{i}]"), case)?;
         }
         Ok(CaseFile {
             path: self.file.to_string(),

@@ -2,8 +2,8 @@
 //! every error pointing at a line, a column and a field path.
 //!
 //! One module per construct, as the format nests them: `file` (the top
-//! level), `fixtures`, `case`, `step`, `expect`, `eventually`, `matcher` and
-//! `templates`; `cx` holds the context they share and its typed readers.
+//! level), `fixtures`, `case`, `step`, `expect`, `grade`, `eventually`,
+//! `matcher` and `templates`; `cx` holds the context they share and its typed readers.
 
 use std::path::Path;
 
@@ -14,12 +14,12 @@ use cx::Cx;
 
 pub use matcher::MATCHER_KEYWORDS;
 
-// The keys each construct accepts, for the schema tests that keep the
+// The keys (and role names) each construct accepts, for the schema tests that keep the
 // loader and `format.rs` in step.
 #[cfg(test)]
 pub(crate) use {
     case::CASE_KEYS, eventually::EVENTUALLY_KEYS, expect::EXPECT_KEYS, file::FILE_KEYS,
-    fixtures::FIXTURES_KEYS, fixtures::KEY_FIXTURE_KEYS, step::STEP_KEYS,
+    fixtures::FIXTURES_KEYS, fixtures::KEY_FIXTURE_KEYS, step::ROLES, step::STEP_KEYS,
 };
 
 mod case;
@@ -28,6 +28,7 @@ mod eventually;
 mod expect;
 mod file;
 mod fixtures;
+mod grade;
 mod matcher;
 mod step;
 mod templates;

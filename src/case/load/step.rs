@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::super::error::LoadErrorKind;
 use super::super::matchers::parse_capture_path;
-use super::super::model::{Body, Capture, Expect, Grade, Request, Role, Step};
+use super::super::model::{Body, Capture, Expect, Request, Role, Step};
 use super::super::vars::BUILTIN_VARS;
 use super::super::yaml::{Kind, Node};
 use super::cx::{is_identifier, join, Cx, R};
@@ -26,15 +26,28 @@ pub(crate) const STEP_KEYS: &[&str] = &[
     "expect",
     "capture",
     "eventually",
+    "role",
+    "clause",
+    "source",
+    "evidence",
+];
+
+/// The roles by name.
+pub(crate) const ROLES: &[(&str, Role)] = &[
+    ("setup", Role::Setup),
+    ("check", Role::Check),
+    ("verify", Role::Verify),
 ];
 
 impl Cx<'_> {
     /// One step; its captures are added to `scope` for the steps after it.
+    /// `after_check` tells whether a check step comes before it in its case.
     pub(super) fn step(
         &self,
         node: &Node,
         path: &str,
         file_op: Option<Operation>,
+        after_check: bool,
         scope: &mut Scope<'_>,
     ) -> R<Step> {
         let f = self.fields(node, path, STEP_KEYS)?;
@@ -43,6 +56,11 @@ impl Cx<'_> {
             Some(n) => Some(self.name_in(n, &f.path("op"), "operation", &ops)?),
             None => None,
         };
+        let role = match f.get("role") {
+            Some(n) => Some(self.name_in(n, &f.path("role"), "role", ROLES)?),
+            None => None,
+        };
+        let grade = self.grade(&f)?;
 
         let bodies: Vec<&str> = ["request", "raw", "raw_base64"]
             .into_iter()
@@ -164,15 +182,44 @@ impl Cx<'_> {
             None => None,
         };
 
-        let role = if f.get("expect").is_some() {
-            Role::Check
-        } else {
-            Role::Setup
+        let sent = sent_operation(op, &headers);
+        let reads = sent.is_some_and(Operation::is_read);
+        if let (Some(key), false) = (f.key("eventually"), reads) {
+            let msg = format!(
+                "`eventually` retries reads only ({}); {} and is never re-sent: \
+                 wait with an `eventually` read before it instead",
+                read_names(),
+                not_a_read(sent)
+            );
+            return Err(self.at_key(key, &f.path("eventually"), LoadErrorKind::Invalid(msg)));
+        }
+        let role = match role {
+            Some(role) => {
+                let n = f.get("role").expect("present");
+                if role == Role::Setup && f.get("expect").is_some() {
+                    let msg = "a setup step checks only that it succeeded; drop `expect`, \
+                               or make it `role: check`";
+                    return Err(self.invalid(n, &f.path("role"), msg));
+                }
+                if role == Role::Verify && !reads {
+                    let msg = format!(
+                        "a verify step reads the state a check left ({}); {}: \
+                         make it `role: check`",
+                        read_names(),
+                        not_a_read(sent)
+                    );
+                    return Err(self.invalid(n, &f.path("role"), msg));
+                }
+                role
+            }
+            None if f.get("expect").is_none() => Role::Setup,
+            None if reads && after_check => Role::Verify,
+            None => Role::Check,
         };
         Ok(Step {
             op,
             role,
-            grade: Grade::default(),
+            grade,
             request: Request {
                 body,
                 headers,
@@ -188,6 +235,41 @@ impl Cx<'_> {
     }
 }
 
+/// The operation the step sends: the one its own `X-Amz-Target` header
+/// names, if it sets or removes that header, else `op`.
+fn sent_operation(
+    op: Option<Operation>,
+    headers: &[(String, Option<String>)],
+) -> Option<Operation> {
+    match headers
+        .iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+    {
+        Some((_, Some(target))) => Operation::from_target(target),
+        Some((_, None)) => None,
+        None => op,
+    }
+}
+
+/// Why a step that sends `sent` is not a read, for messages.
+fn not_a_read(sent: Option<Operation>) -> String {
+    match sent {
+        Some(op) => format!("{} changes state", op.name()),
+        None => "what this step's own `X-Amz-Target` sends is not a read".into(),
+    }
+}
+
+/// The read operations, for messages: `DescribeKey, ListKeys, ListAliases`.
+fn read_names() -> String {
+    let reads: Vec<&str> = Operation::ALL
+        .iter()
+        .filter(|o| o.is_read())
+        .map(|o| o.name())
+        .collect();
+    reads.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -199,15 +281,101 @@ mod tests {
     fn a_step_has_one_body() {
         let msg = fixme("cases: [{name: a, steps: [{request: {}, raw: x}]}]");
         assert!(msg.contains("exactly one of"), "{msg}");
-        let f = load("cases: [{name: a, steps: [{}]}]").unwrap();
+        let f = load("cases: [{name: a, steps: [{expect: {}}]}]").unwrap();
         assert_eq!(f.cases[0].steps[0].request.body, Body::Json(json!({})));
     }
 
     #[test]
     fn target_header_stands_in_for_an_operation() {
         let text = "clause: c\nsource: s\nevidence: inferred\ncases: [{name: a, steps: [\
-                    {headers: {x-amz-target: TrentService.ListAliases}}]}]";
+                    {headers: {x-amz-target: TrentService.ListAliases}, expect: {}}]}]";
         let f = crate::case::load_str("t.yaml", text).unwrap();
         assert_eq!(f.cases[0].steps[0].op, None);
+    }
+
+    fn roles(steps: &str) -> Vec<Role> {
+        let f = load(&format!("cases: [{{name: a, steps: [{steps}]}}]")).unwrap();
+        f.cases[0].steps.iter().map(|s| s.role).collect()
+    }
+
+    #[test]
+    fn roles_are_inferred() {
+        use Role::*;
+        // No `expect`: setup. A read with `expect` after a check: verify.
+        // Anything else with `expect`: check.
+        let steps = "{op: ListAliases, expect: {}}, {}, {expect: {status: 400}}, \
+                     {op: ListAliases, expect: {}}, {op: DescribeKey}, \
+                     {op: DeleteAlias, expect: {}}, {op: ListKeys, expect: {}}";
+        assert_eq!(
+            roles(steps),
+            [Check, Setup, Check, Verify, Setup, Check, Verify]
+        );
+        // A read whose own target header sends a mutation is no read.
+        let steps = "{expect: {}}, \
+                     {op: ListAliases, headers: {X-Amz-Target: TrentService.DeleteAlias}, expect: {}}";
+        assert_eq!(roles(steps), [Check, Check]);
+        let steps = "{expect: {}}, {op: ListAliases, headers: {X-Amz-Target: null}, expect: {}}";
+        assert_eq!(roles(steps), [Check, Check]);
+    }
+
+    #[test]
+    fn explicit_roles_win() {
+        use Role::*;
+        let steps = "{role: check}, {op: ListAliases, role: check, expect: {}}, \
+                     {op: DescribeKey, role: verify}, {role: setup}";
+        assert_eq!(roles(steps), [Check, Check, Verify, Setup]);
+        let msg = fixme("cases: [{name: a, steps: [{role: chek}]}]");
+        assert_eq!(msg, "unknown role `chek`, did you mean `check`?");
+        let msg = fixme("cases: [{name: a, steps: [{role: setup, expect: {}}]}]");
+        assert!(
+            msg.starts_with("a setup step checks only that it succeeded"),
+            "{msg}"
+        );
+        let msg = fixme("cases: [{name: a, steps: [{expect: {}}, {role: verify}]}]");
+        assert!(msg.contains("CreateAlias changes state"), "{msg}");
+    }
+
+    #[test]
+    fn eventually_retries_reads_only() {
+        let case = |steps: &str| load(&format!("cases: [{{name: a, steps: [{steps}]}}]"));
+        case("{op: ListAliases, eventually: {}}, {expect: {}}").unwrap();
+        case("{op: DescribeKey, eventually: {}, expect: {}}").unwrap();
+        case("{headers: {X-Amz-Target: TrentService.ListKeys}, eventually: {}, expect: {}}")
+            .unwrap();
+        let err = case("{eventually: {}, expect: {}}").unwrap_err();
+        assert_eq!(err.field, "cases[0].steps[0].eventually");
+        let msg = err.kind.fixme();
+        assert!(
+            msg.contains("(DescribeKey, ListKeys, ListAliases)"),
+            "{msg}"
+        );
+        assert!(msg.contains("CreateAlias changes state"), "{msg}");
+        let msg = case(
+            "{op: ListAliases, headers: {X-Amz-Target: TrentService.DeleteAlias}, eventually: {}}",
+        )
+        .unwrap_err()
+        .kind
+        .fixme();
+        assert!(msg.contains("DeleteAlias changes state"), "{msg}");
+        let msg = case("{headers: {X-Amz-Target: Other.ListAliases}, eventually: {}}")
+            .unwrap_err()
+            .kind
+            .fixme();
+        assert!(msg.contains("`X-Amz-Target` sends is not a read"), "{msg}");
+    }
+
+    #[test]
+    fn a_case_checks_something() {
+        let nothing =
+            "this case checks nothing: give the step under test an `expect` (or `role: check`)";
+        for steps in ["{op: ListAliases}", "{}, {op: ListKeys, role: verify}"] {
+            let err = load(&format!("cases: [{{name: a, steps: [{steps}]}}]")).unwrap_err();
+            assert_eq!(err.field, "cases[0].steps");
+            assert_eq!(err.kind.fixme(), nothing);
+        }
+        let err =
+            load("cases: [{name: a, steps: [{expect: {}}]}, {name: b, steps: [{}]}]").unwrap_err();
+        assert_eq!(err.field, "cases[1].steps");
+        assert_eq!(err.kind.fixme(), nothing);
     }
 }

@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn template_rules() {
         let base = "fixtures: {keys: {sym: {}}}\ncases: [{name: a, steps: [";
-        let check = |steps: &str| load(&format!("{base}{steps}]}}]")).map(|_| ());
+        let check = |steps: &str| load(&format!("{base}{steps}, {{expect: {{}}}}]}}]")).map(|_| ());
         check("{request: {K: '${sym.KeyId}', A: '${sym.Arn}', R: '${repeat(a, 3)}'}}").unwrap();
         let err = check("{request: {K: '${sym}'}}").unwrap_err();
         assert!(err.kind.fixme().contains("is a fixture"));
