@@ -76,31 +76,7 @@ pub(super) fn key_node(k: &Key) -> Node {
 impl<'t> Cx<'t> {
     /// An error at `span`, underlining `width` characters.
     pub fn err(&self, span: Span, width: usize, field: &str, kind: LoadErrorKind) -> LoadError {
-        // An error at the very end has no position of its own: point past the last line.
-        let span = if span.line == 0 {
-            let lines = self.text.lines().count().max(1);
-            let last = self.text.lines().last().unwrap_or("");
-            Span {
-                line: lines,
-                column: last.chars().count() + 1,
-            }
-        } else {
-            span
-        };
-        LoadError {
-            file: self.file.to_string(),
-            span: Some(span),
-            width: width.max(1),
-            line_text: Some(
-                self.text
-                    .lines()
-                    .nth(span.line - 1)
-                    .unwrap_or("")
-                    .to_string(),
-            ),
-            field: field.to_string(),
-            kind: Box::new(kind),
-        }
+        LoadError::at(self.file, self.text, span, width, field, kind)
     }
 
     /// An error pointing at a node.
