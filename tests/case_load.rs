@@ -15,6 +15,25 @@ fn exact(v: serde_json::Value) -> Matcher {
     Matcher::Exact(v)
 }
 
+fn grade(clause: Option<&str>, source: Option<&str>, evidence: Option<Evidence>) -> Grade {
+    Grade {
+        clause: clause.map(Into::into),
+        source: source.map(Into::into),
+        evidence,
+    }
+}
+
+/// A JSON request with the default headers, method and path.
+fn request(body: serde_json::Value) -> Request {
+    Request {
+        body: Body::Json(body),
+        headers: vec![],
+        unsigned: false,
+        method: None,
+        path: None,
+    }
+}
+
 fn expected_yaml() -> CaseFile {
     let fixture = |name: &str, line, spec, usage, origin, mr, state| KeyFixture {
         name: name.into(),
@@ -64,10 +83,11 @@ fn expected_yaml() -> CaseFile {
             Case {
                 name: "Accepts a name of exactly 256 characters!".into(),
                 slug: "accepts-a-name-of-exactly-256-characters".into(),
-                grade: Grade {
-                    evidence: Some(Evidence::Documented),
-                    ..Grade::default()
-                },
+                grade: grade(
+                    Some("CreateAlias.AliasName.length.max"),
+                    Some("AWS KMS API reference, CreateAlias, AliasName: at most 256 characters"),
+                    Some(Evidence::Documented),
+                ),
                 ignore: None,
                 span: sp(12, 5),
                 steps: vec![
@@ -75,39 +95,27 @@ fn expected_yaml() -> CaseFile {
                         op: Some(Operation::CreateAlias),
                         role: Role::Check,
                         grade: Grade::default(),
-                        request: Request {
-                            body: Body::Json(json!({
-                                "AliasName": "${alias_of_length(256)}",
-                                "TargetKeyId": "${sym.KeyId}"
-                            })),
-                            headers: vec![],
-                            unsigned: false,
-                            method: None,
-                            path: None,
-                        },
+                        request: request(json!({
+                            "AliasName": "${alias_of_length(256)}",
+                            "TargetKeyId": "${sym.KeyId}"
+                        })),
                         expect: Expect {
                             status: Some(200),
                             body: Some(BodyExpect::Empty),
-                            span: sp(16, 17),
+                            span: sp(18, 17),
                             ..Expect::default()
                         },
                         capture: vec![],
                         eventually: None,
-                        span: sp(15, 9),
+                        span: sp(17, 9),
                     },
                     Step {
                         op: Some(Operation::ListAliases),
                         role: Role::Setup,
                         grade: Grade::default(),
-                        request: Request {
-                            body: Body::Json(json!({"KeyId": "${sym.Arn}"})),
-                            headers: vec![],
-                            unsigned: false,
-                            method: None,
-                            path: None,
-                        },
+                        request: request(json!({"KeyId": "${sym.Arn}"})),
                         expect: Expect {
-                            span: sp(17, 9),
+                            span: sp(19, 9),
                             ..Expect::default()
                         },
                         capture: vec![
@@ -124,19 +132,18 @@ fn expected_yaml() -> CaseFile {
                             timeout: Duration::from_secs(30),
                             interval: Duration::from_millis(500),
                         }),
-                        span: sp(17, 9),
+                        span: sp(19, 9),
                     },
                     Step {
                         op: Some(Operation::ListAliases),
-                        role: Role::Check,
-                        grade: Grade::default(),
-                        request: Request {
-                            body: Body::Json(json!({"KeyId": "${sym.KeyId}", "Limit": 10})),
-                            headers: vec![],
-                            unsigned: false,
-                            method: None,
-                            path: None,
-                        },
+                        // Inferred: a read with `expect` after a check step.
+                        role: Role::Verify,
+                        grade: grade(
+                            Some("ListAliases.lists-a-new-alias"),
+                            Some("recorded: ListAliases after CreateAlias"),
+                            Some(Evidence::Recorded),
+                        ),
+                        request: request(json!({"KeyId": "${sym.KeyId}", "Limit": 10})),
                         expect: Expect {
                             headers: vec![
                                 (
@@ -166,7 +173,21 @@ fn expected_yaml() -> CaseFile {
                                     ]),
                                 ),
                             ]))),
-                            span: sp(25, 11),
+                            per_check: vec![
+                                (
+                                    CheckOf::Body,
+                                    grade(Some("ListAliases.Aliases"), None, None),
+                                ),
+                                (
+                                    CheckOf::Headers,
+                                    grade(
+                                        None,
+                                        Some("AWS KMS API reference, common response headers"),
+                                        Some(Evidence::Documented),
+                                    ),
+                                ),
+                            ],
+                            span: sp(31, 11),
                             ..Expect::default()
                         },
                         capture: vec![],
@@ -174,20 +195,31 @@ fn expected_yaml() -> CaseFile {
                             timeout: Duration::from_secs(2),
                             interval: Duration::from_secs(60),
                         }),
-                        span: sp(21, 9),
+                        span: sp(24, 9),
                     },
                 ],
             },
             Case {
                 name: "malformed input is refused".into(),
                 slug: "malformed-input-is-refused".into(),
-                grade: Grade {
-                    evidence: None,
-                    ..Grade::default()
-                },
+                grade: Grade::default(),
                 ignore: Some("the emulator does not check this yet".into()),
-                span: sp(32, 5),
+                span: sp(41, 5),
                 steps: vec![
+                    Step {
+                        op: Some(Operation::ListKeys),
+                        // Inferred: no `expect`.
+                        role: Role::Setup,
+                        grade: Grade::default(),
+                        request: request(json!({})),
+                        expect: Expect {
+                            span: sp(44, 9),
+                            ..Expect::default()
+                        },
+                        capture: vec![],
+                        eventually: None,
+                        span: sp(44, 9),
+                    },
                     Step {
                         op: Some(Operation::UpdateAlias),
                         role: Role::Check,
@@ -209,15 +241,21 @@ fn expected_yaml() -> CaseFile {
                                 "NotFoundException".into(),
                             ]),
                             message: Some(Matcher::Regex("^Alias \\S+ cannot".into())),
-                            span: sp(42, 11),
+                            grade: grade(
+                                Some("UpdateAlias.malformed-body"),
+                                Some("emulators only"),
+                                Some(Evidence::Inferred),
+                            ),
+                            span: sp(53, 11),
                             ..Expect::default()
                         },
                         capture: vec![],
                         eventually: None,
-                        span: sp(35, 9),
+                        span: sp(45, 9),
                     },
                     Step {
                         op: Some(Operation::CreateAlias),
+                        // Inferred: its target header sends DeleteAlias, no read.
                         role: Role::Check,
                         grade: Grade::default(),
                         request: Request {
@@ -245,12 +283,41 @@ fn expected_yaml() -> CaseFile {
                                     ]),
                                 ),
                             ]))),
-                            span: sp(48, 11),
+                            grade: grade(None, Some("recorded by the boto3 tests"), None),
+                            per_check: vec![
+                                (
+                                    CheckOf::Status,
+                                    grade(Some("DeleteAlias.status"), None, None),
+                                ),
+                                (CheckOf::Error, grade(None, None, Some(Evidence::Recorded))),
+                                (
+                                    CheckOf::Message,
+                                    grade(
+                                        Some("DeleteAlias.message"),
+                                        None,
+                                        Some(Evidence::Documented),
+                                    ),
+                                ),
+                            ],
+                            span: sp(62, 11),
                             ..Expect::default()
                         },
                         capture: vec![],
                         eventually: None,
-                        span: sp(45, 9),
+                        span: sp(59, 9),
+                    },
+                    Step {
+                        op: Some(Operation::DescribeKey),
+                        role: Role::Verify,
+                        grade: Grade::default(),
+                        request: request(json!({"KeyId": "${sym.KeyId}"})),
+                        expect: Expect {
+                            span: sp(68, 9),
+                            ..Expect::default()
+                        },
+                        capture: vec![],
+                        eventually: None,
+                        span: sp(68, 9),
                     },
                 ],
             },
@@ -295,9 +362,58 @@ fn a_plain_json_file_loads() {
     assert_eq!(json.evidence, Evidence::Inferred);
     assert_eq!(json.operation, None);
     assert_eq!(json.cases[0].steps[0].op, Some(Operation::DeleteAlias));
+    let case = &json.cases[0];
     assert_eq!(
-        json.cases[0].steps[0].expect.error,
+        case.grade,
+        grade(
+            Some("DeleteAlias.AliasName.not-found"),
+            Some("spec K"),
+            None
+        )
+    );
+    let step = &case.steps[0];
+    assert_eq!(step.role, Role::Check);
+    assert_eq!(
+        step.grade,
+        grade(
+            Some("DeleteAlias.status"),
+            Some("AWS KMS API reference, DeleteAlias, Errors"),
+            Some(Evidence::Documented),
+        )
+    );
+    assert_eq!(
+        step.expect.error,
         Some(vec!["NotFoundException".to_string()])
+    );
+    assert_eq!(
+        step.expect.grade,
+        grade(None, Some("recorded for DescribeKey"), None)
+    );
+    assert_eq!(
+        step.expect.per_check,
+        [
+            (CheckOf::Status, grade(None, None, Some(Evidence::Recorded))),
+            (
+                CheckOf::Message,
+                grade(Some("DeleteAlias.message"), None, Some(Evidence::Inferred)),
+            ),
+        ]
+    );
+    // Per check, then expectation, step, case, file.
+    let top = grade(Some(&json.clause), Some(&json.source), Some(json.evidence));
+    let message = step
+        .expect
+        .grade_of(CheckOf::Message)
+        .over(&step.grade)
+        .over(&case.grade)
+        .over(&top);
+    assert_eq!(
+        message,
+        grade(
+            Some("DeleteAlias.message"),
+            Some("recorded for DescribeKey"),
+            Some(Evidence::Inferred),
+        )
     );
 }
 

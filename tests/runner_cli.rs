@@ -73,15 +73,27 @@ fn failures_explain_themselves() {
         "{all}"
     );
     assert!(
-        all.contains("status:\n  expected: 400\n  actual:   200"),
+        all.contains("verdict:  fail (false-success, critical)"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "status: false-success [clause CreateAlias.self-test, evidence recorded]\n  expected: 400\n  actual:   200"
+        ),
         "{all}"
     );
     assert!(
         all.contains("expected: \"Alias names must start with alias/\""),
         "{all}"
     );
-    assert!(all.contains("message drift"), "{all}");
+    // drift is a finding, not a failure; every failure says how to reproduce it
+    assert!(all.contains("info drift | 1 cases"), "{all}");
     assert!(all.contains("some other wording"), "{all}");
+    assert!(
+        all.contains("--exact wrong::expects-the-wrong-status"),
+        "{all}"
+    );
+    assert!(all.contains("--aws-sigv4 aws:amz:us-east-1:kms"), "{all}");
     // credentials are never printed
     assert!(
         !all.contains("dummy-secret") && !all.to_lowercase().contains("authorization:"),

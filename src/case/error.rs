@@ -22,6 +22,49 @@ pub struct LoadError {
     pub kind: Box<LoadErrorKind>,
 }
 
+impl LoadError {
+    /// An error at `span` of `text` (a span of line 0 points past the end).
+    pub fn at(
+        file: &str,
+        text: &str,
+        span: Span,
+        width: usize,
+        field: &str,
+        kind: LoadErrorKind,
+    ) -> LoadError {
+        let span = if span.line == 0 {
+            let lines = text.lines().count().max(1);
+            let last = text.lines().last().unwrap_or("");
+            Span {
+                line: lines,
+                column: last.chars().count() + 1,
+            }
+        } else {
+            span
+        };
+        LoadError {
+            file: file.to_string(),
+            span: Some(span),
+            width: width.max(1),
+            line_text: Some(text.lines().nth(span.line - 1).unwrap_or("").to_string()),
+            field: field.to_string(),
+            kind: Box::new(kind),
+        }
+    }
+
+    /// An error about a whole file (it cannot be read, say).
+    pub fn without_position(file: &str, kind: LoadErrorKind) -> LoadError {
+        LoadError {
+            file: file.to_string(),
+            span: None,
+            width: 1,
+            line_text: None,
+            field: String::new(),
+            kind: Box::new(kind),
+        }
+    }
+}
+
 /// What is wrong with a case file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadErrorKind {

@@ -95,6 +95,12 @@ pub enum FixtureState {
 pub struct Case {
     /// The name; its slug (lowercase, `-` separated) is the case id.
     pub name: String,
+    /// Overrides the file's clause for the checks of this case.
+    #[serde(default)]
+    pub clause: Option<String>,
+    /// Overrides the file's source.
+    #[serde(default)]
+    pub source: Option<String>,
     /// Overrides the file's evidence.
     #[serde(default)]
     pub evidence: Option<Evidence>,
@@ -114,6 +120,19 @@ pub struct Step {
     #[serde(default)]
     #[schemars(schema_with = "operation_schema")]
     pub op: Option<String>,
+    /// What the step is for. Default: `setup` without `expect`; `verify` for
+    /// a read with `expect` after a check step; else `check`.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// Overrides the case's clause for the checks of this step.
+    #[serde(default)]
+    pub clause: Option<String>,
+    /// Overrides the case's source.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Overrides the case's evidence.
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
     /// The JSON body (default `{}`); strings may hold `${...}` templates.
     /// At most one of `request`, `raw` and `raw_base64`.
     #[serde(default)]
@@ -143,9 +162,23 @@ pub struct Step {
     /// (`Aliases[0].LastUpdatedDate`, `Aliases[AliasName=${alias}].X`, `header:Name`).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
-    /// Retry until the expectation holds.
+    /// Retry until the expectation holds; reads only (DescribeKey, ListKeys,
+    /// ListAliases), as a mutation is never re-sent.
     #[serde(default)]
     pub eventually: Option<Eventually>,
+}
+
+/// What a step is for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Prepares the case; checks only that it succeeded (no `expect`). When
+    /// it fails, the case is blocked, not failed.
+    Setup,
+    /// The request the clause is about.
+    Check,
+    /// A read after a check step, of the state the check left.
+    Verify,
 }
 
 /// A header value (numbers and booleans are sent as their text).
@@ -180,6 +213,54 @@ pub struct Expect {
     /// Response headers (names case-insensitive) to matchers.
     #[serde(default)]
     pub headers: BTreeMap<String, Matcher>,
+    /// Overrides the step's clause: for every check, or per check.
+    #[serde(default)]
+    pub clause: Option<PerCheck<String>>,
+    /// Overrides the step's source: for every check, or per check.
+    #[serde(default)]
+    pub source: Option<PerCheck<String>>,
+    /// Overrides the step's evidence: for every check, or per check.
+    #[serde(default)]
+    pub evidence: Option<PerCheck<Evidence>>,
+}
+
+/// A grade value for every check of an expectation, or for some checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "PerCheck_{T}")]
+pub enum PerCheck<T> {
+    /// For every check of the expectation.
+    All(T),
+    /// For the checks named; each must be one the expectation makes
+    /// (`status` always is).
+    Each(Checks<T>),
+}
+
+/// A value per check of an expectation, at least one.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+#[schemars(rename = "Checks_{T}", extend("minProperties" = 1))]
+pub struct Checks<T> {
+    /// For the status check.
+    #[serde(default)]
+    #[schemars(with = "T")]
+    pub status: Option<T>,
+    /// For the error code check.
+    #[serde(default)]
+    #[schemars(with = "T")]
+    pub error: Option<T>,
+    /// For the message check.
+    #[serde(default)]
+    #[schemars(with = "T")]
+    pub message: Option<T>,
+    /// For the body check.
+    #[serde(default)]
+    #[schemars(with = "T")]
+    pub body: Option<T>,
+    /// For the header checks.
+    #[serde(default)]
+    #[schemars(with = "T")]
+    pub headers: Option<T>,
 }
 
 /// One error code or several candidates.

@@ -12,4 +12,4 @@ pub mod matchers;
 pub mod model;
 pub mod schema;
 pub mod vars;
-mod yaml;
+pub(crate) mod yaml;

@@ -17,9 +17,10 @@ mod tests {
     use crate::case::format;
     use crate::case::load::{
         CASE_KEYS, EVENTUALLY_KEYS, EXPECT_KEYS, FILE_KEYS, FIXTURES_KEYS, KEY_FIXTURE_KEYS,
-        MATCHER_KEYWORDS, STEP_KEYS,
+        MATCHER_KEYWORDS, ROLES, STEP_KEYS,
     };
     use crate::case::yaml;
+    use crate::case::CheckOf;
 
     fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {
         schema
@@ -55,6 +56,17 @@ mod tests {
             keys(&s, "/$defs/Matcher/anyOf/2/properties"),
             set(MATCHER_KEYWORDS)
         );
+        let checks: Vec<&str> = CheckOf::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(keys(&s, "/$defs/Checks_string/properties"), set(&checks));
+        assert_eq!(keys(&s, "/$defs/Checks_Evidence/properties"), set(&checks));
+        let roles: BTreeSet<String> = s["$defs"]["Role"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["const"].as_str().unwrap().to_string())
+            .collect();
+        let loader_roles: Vec<&str> = ROLES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(roles, set(&loader_roles));
         let required: Vec<&str> = s["required"]
             .as_array()
             .unwrap()

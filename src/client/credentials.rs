@@ -16,6 +16,10 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The access key id of the dummy credentials a loopback endpoint gets
+/// when none are configured (not a secret).
+pub const DUMMY_ACCESS_KEY_ID: &str = "AKIDKMSCONFORMANCE";
+
 /// Loads credentials: the environment (`AWS_ACCESS_KEY_ID`, ...), then the
 /// static keys of the selected profile (`AWS_PROFILE`, default `default`) in
 /// the shared credentials and config files. With none found, a loopback
@@ -31,7 +35,7 @@ pub async fn load_credentials(loopback: bool) -> Result<Secret, String> {
     };
     if loopback {
         return Ok(Secret(Credentials::new(
-            "AKIDKMSCONFORMANCE",
+            DUMMY_ACCESS_KEY_ID,
             "kms-alias-conformance-dummy-secret",
             None,
             None,

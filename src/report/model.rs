@@ -245,6 +245,8 @@ pub struct Finding {
     pub actual: String,
     /// How many cases show it.
     pub count: usize,
+    /// How many of them the baseline expects (verdict xfail).
+    pub baselined: usize,
     /// Their trial ids, sorted.
     pub trials: Vec<String>,
     /// The clauses of the failing checks, sorted, without repeats.
@@ -322,6 +324,8 @@ pub struct StepRecord {
     pub exchange: ExchangeRecord,
     /// Every check made of the response, passed or not.
     pub checks: Vec<CheckRecord>,
+    /// A unified diff of the expected and the actual body, when a body check failed.
+    pub diff: Option<String>,
     /// Why the step could not be carried out or judged (template, transport, capture).
     pub error: Option<String>,
 }

@@ -1,23 +1,22 @@
-//! Judging a response against a step's `expect`.
+//! Judging a response: every check a step makes, each attributed to its
+//! clause with its own evidence grade, and each failed one given a kind.
 
 use serde_json::Value;
 
-use super::result::Mismatch;
 use crate::case::matchers;
 use crate::case::vars::Vars;
-use crate::case::{BodyExpect, Expect, Matcher};
+use crate::case::{BodyExpect, CheckOf, Expect, Grade, Matcher, Role};
 use crate::client::WireResponse;
-use crate::spec::{sanitize_code, ErrorCode};
+use crate::report::{CheckOutcome, CheckRecord, Kind};
+use crate::spec::{sanitize_code, ErrorCode, Evidence, Operation};
 
-/// The verdict on one response.
+/// What judging one response found.
 #[derive(Debug, Default)]
-pub struct Verdict {
-    /// Checks that fail the step.
-    pub failures: Vec<Mismatch>,
-    /// Message checks that failed where only a recording would justify failing.
-    pub drift: Vec<Mismatch>,
-    /// Expected and actual body, when the body check failed.
-    pub body_diff: Option<(String, String)>,
+pub struct Judged {
+    /// Every check made, passed or not.
+    pub checks: Vec<CheckRecord>,
+    /// A unified diff of the bodies, when the body check failed.
+    pub diff: Option<String>,
 }
 
 /// The status a step expects: as written; else the status the spec gives the
@@ -43,110 +42,349 @@ pub fn error_code(body: Option<&Value>, response: &WireResponse) -> Option<Strin
         .map(|raw| sanitize_code(raw).to_owned())
 }
 
-/// Judges `response`. `message_is_hard` says whether a message mismatch
-/// fails the step (evidence `recorded`) or is reported as drift.
-pub fn judge(
-    expect: &Expect,
-    response: &WireResponse,
-    vars: &Vars,
-    message_is_hard: bool,
-) -> Result<Verdict, String> {
-    let mut v = Verdict::default();
-    let status = expected_status(expect);
-    if response.status != status {
-        v.failures.push(Mismatch {
-            what: "status".into(),
-            expected: status.to_string(),
-            actual: response.status.to_string(),
+/// The error code of a response, for callers that hold only the response.
+pub fn response_code(resp: &WireResponse) -> Option<String> {
+    let body: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    error_code(body.as_ref(), resp)
+}
+
+/// Whether a response says the target does not serve the operation at all
+/// (so the case is blocked, not failed, unless that is what it expects).
+pub fn lacks_operation(response: &WireResponse) -> bool {
+    match response_code(response).as_deref() {
+        Some("UnknownOperationException") => true,
+        Some(_) => false,
+        None => response.status == 404 || response.status == 501,
+    }
+}
+
+/// The grade every check of a step starts from: what the file, case and step say.
+#[derive(Debug, Clone)]
+pub struct StepGrade {
+    /// The clause.
+    pub clause: String,
+    /// The source.
+    pub source: String,
+    /// The evidence.
+    pub evidence: Evidence,
+}
+
+impl StepGrade {
+    /// `overrides` on top of this grade.
+    pub fn with(&self, overrides: &Grade) -> StepGrade {
+        StepGrade {
+            clause: overrides
+                .clause
+                .clone()
+                .unwrap_or_else(|| self.clause.clone()),
+            source: overrides
+                .source
+                .clone()
+                .unwrap_or_else(|| self.source.clone()),
+            evidence: overrides.evidence.unwrap_or(self.evidence),
+        }
+    }
+}
+
+struct Recorder<'a> {
+    case_source: &'a str,
+    checks: Vec<CheckRecord>,
+}
+
+impl Recorder<'_> {
+    fn push(
+        &mut self,
+        grade: &StepGrade,
+        what: String,
+        outcome: CheckOutcome,
+        expected: String,
+        actual: String,
+    ) {
+        self.checks.push(CheckRecord {
+            what,
+            clause: grade.clause.clone(),
+            evidence: grade.evidence.name().to_owned(),
+            source: (grade.source != self.case_source).then(|| grade.source.clone()),
+            outcome,
+            expected,
+            actual,
+            kind: None,
         });
     }
+}
+
+/// A setup step: it must succeed (2xx, no error code), and that is all.
+pub fn judge_setup(grade: &StepGrade, case_source: &str, response: &WireResponse) -> Judged {
+    let mut r = Recorder {
+        case_source,
+        checks: Vec::new(),
+    };
+    let code = response_code(response);
+    let ok = (200..300).contains(&response.status) && code.is_none();
+    let actual = if ok {
+        String::new()
+    } else {
+        status_and_code(response.status, code.as_deref())
+    };
+    let outcome = if ok {
+        CheckOutcome::Pass
+    } else {
+        CheckOutcome::Fail
+    };
+    r.push(
+        grade,
+        "success".into(),
+        outcome,
+        "2xx without an error code".into(),
+        actual,
+    );
+    let mut checks = r.checks;
+    if !ok {
+        checks[0].kind = Some(Kind::Blocked);
+    }
+    Judged { checks, diff: None }
+}
+
+/// A check or verify step: every part of its `expect`.
+pub fn judge(
+    expect: &Expect,
+    role: Role,
+    op: Option<Operation>,
+    grade: &StepGrade,
+    case_source: &str,
+    response: &WireResponse,
+    vars: &Vars,
+) -> Result<Judged, String> {
+    let mut r = Recorder {
+        case_source,
+        checks: Vec::new(),
+    };
+    let g = |c: CheckOf| grade.with(&expect.grade_of(c));
+    let pass_or_fail = |failed: bool| {
+        if failed {
+            CheckOutcome::Fail
+        } else {
+            CheckOutcome::Pass
+        }
+    };
+
+    let status = expected_status(expect);
+    let status_ok = response.status == status;
+    r.push(
+        &g(CheckOf::Status),
+        "status".into(),
+        pass_or_fail(!status_ok),
+        status.to_string(),
+        if status_ok {
+            String::new()
+        } else {
+            response.status.to_string()
+        },
+    );
+
     let body: Option<Value> = if response.body.is_empty() {
         None
     } else {
         serde_json::from_slice(&response.body).ok()
     };
     let code = error_code(body.as_ref(), response);
-    match (&expect.error, &code) {
-        (Some(candidates), Some(actual)) if !candidates.iter().any(|c| c == actual) => {
-            v.failures.push(Mismatch {
-                what: "error code".into(),
-                expected: one_of(candidates),
-                actual: actual.clone(),
-            })
+    let expects_success = (200..300).contains(&status);
+    let code_check = match (&expect.error, &code) {
+        (Some(candidates), Some(actual)) => Some((
+            one_of(candidates),
+            (!candidates.iter().any(|c| c == actual)).then(|| actual.clone()),
+        )),
+        (Some(candidates), None) => Some((
+            one_of(candidates),
+            Some("(no __type in the body, no x-amzn-ErrorType header)".to_owned()),
+        )),
+        (None, Some(actual)) if expects_success => {
+            Some(("no error".to_owned(), Some(actual.clone())))
         }
-        (Some(candidates), None) => v.failures.push(Mismatch {
-            what: "error code".into(),
-            expected: one_of(candidates),
-            actual: "(no __type in the body, no x-amzn-ErrorType header)".into(),
-        }),
-        (None, Some(actual)) if (200..300).contains(&status) => v.failures.push(Mismatch {
-            what: "error code".into(),
-            expected: "no error".into(),
-            actual: actual.clone(),
-        }),
-        _ => {}
+        (None, None) if expects_success => Some(("no error".to_owned(), None)),
+        _ => None,
+    };
+    if let Some((expected, failed)) = code_check {
+        r.push(
+            &g(CheckOf::Error),
+            "error code".into(),
+            pass_or_fail(failed.is_some()),
+            expected,
+            failed.unwrap_or_default(),
+        );
     }
+
     if let Some(m) = &expect.message {
         // AWS spells it `message`, and `Message` in a few framework errors (spec F).
         let actual = body
             .as_ref()
             .and_then(|b| b.get("message").or_else(|| b.get("Message")));
         let found = matchers::check(m, actual, vars, "message").map_err(|e| e.to_string())?;
-        let sink = if message_is_hard {
-            &mut v.failures
+        let mg = g(CheckOf::Message);
+        // Only a recording of AWS's text for this operation and condition
+        // makes a different wording a failure.
+        let miss = if mg.evidence == Evidence::Recorded {
+            CheckOutcome::Fail
         } else {
-            &mut v.drift
+            CheckOutcome::Drift
         };
-        sink.extend(found.into_iter().map(|f| Mismatch {
-            what: "message".into(),
-            expected: f.expected,
-            actual: f.actual,
-        }));
+        match found.first() {
+            None => r.push(
+                &mg,
+                "message".into(),
+                CheckOutcome::Pass,
+                matchers::describe(m, vars),
+                String::new(),
+            ),
+            Some(f) => r.push(
+                &mg,
+                "message".into(),
+                miss,
+                f.expected.clone(),
+                f.actual.clone(),
+            ),
+        }
     }
+
+    let mut diff = None;
+    let bg = g(CheckOf::Body);
     match &expect.body {
         None => {}
-        Some(BodyExpect::Empty) if !response.body.is_empty() => v.failures.push(Mismatch {
-            what: "body".into(),
-            expected: "empty (0 bytes)".into(),
-            actual: shown_body(&response.body),
-        }),
-        Some(BodyExpect::Empty) => {}
+        Some(BodyExpect::Empty) => {
+            let failed = !response.body.is_empty();
+            r.push(
+                &bg,
+                "body".into(),
+                pass_or_fail(failed),
+                "empty (0 bytes)".into(),
+                if failed {
+                    compact_body(&response.body)
+                } else {
+                    String::new()
+                },
+            );
+        }
         Some(BodyExpect::Json(m)) => match &body {
-            None => v.failures.push(Mismatch {
-                what: "body".into(),
-                expected: "a JSON document".into(),
-                actual: shown_body(&response.body),
-            }),
+            None => r.push(
+                &bg,
+                "body".into(),
+                CheckOutcome::Fail,
+                "a JSON document".into(),
+                compact_body(&response.body),
+            ),
             Some(actual) => {
                 let found =
                     matchers::check(m, Some(actual), vars, "$").map_err(|e| e.to_string())?;
-                if !found.is_empty() {
-                    v.body_diff = Some((expected_text(m, vars), pretty(actual)));
+                if found.is_empty() {
+                    r.push(
+                        &bg,
+                        "body".into(),
+                        CheckOutcome::Pass,
+                        "matches".into(),
+                        String::new(),
+                    );
+                } else {
+                    diff = Some(unified(&expected_text(m, vars), &pretty(actual)));
                 }
-                v.failures.extend(found.into_iter().map(|f| Mismatch {
-                    what: format!("body {}", f.path),
-                    expected: f.expected,
-                    actual: f.actual,
-                }));
+                for f in found {
+                    r.push(
+                        &bg,
+                        format!("body {}", f.path),
+                        CheckOutcome::Fail,
+                        f.expected,
+                        f.actual,
+                    );
+                }
             }
         },
     }
+
+    let hg = g(CheckOf::Headers);
     for (name, m) in &expect.headers {
         let found = matchers::check_header(m, response.header(name), vars, name)
             .map_err(|e| e.to_string())?;
-        v.failures.extend(found.into_iter().map(|f| Mismatch {
-            what: format!("header {name}"),
-            expected: f.expected,
-            actual: f.actual,
-        }));
+        match found.first() {
+            None => r.push(
+                &hg,
+                format!("header {name}"),
+                CheckOutcome::Pass,
+                matchers::describe(m, vars),
+                String::new(),
+            ),
+            Some(f) => r.push(
+                &hg,
+                format!("header {name}"),
+                CheckOutcome::Fail,
+                f.expected.clone(),
+                f.actual.clone(),
+            ),
+        }
     }
-    Ok(v)
+
+    let mut checks = r.checks;
+    classify(&mut checks, role, op, status, response);
+    Ok(Judged { checks, diff })
+}
+
+/// Gives every failed check its kind. Outcome first: a 2xx where an error
+/// was due is a false success whatever else differs.
+fn classify(
+    checks: &mut [CheckRecord],
+    role: Role,
+    op: Option<Operation>,
+    expected_status: u16,
+    response: &WireResponse,
+) {
+    let want_ok = (200..300).contains(&expected_status);
+    let got_ok = (200..300).contains(&response.status);
+    let read = op.is_some_and(Operation::is_read);
+    for c in checks.iter_mut() {
+        c.kind = match c.outcome {
+            CheckOutcome::Pass => None,
+            CheckOutcome::Drift => Some(Kind::Drift),
+            CheckOutcome::Fail => Some(match c.what.as_str() {
+                "status" | "error code" if want_ok && !got_ok => Kind::FalseRejection,
+                "status" | "error code" if !want_ok && got_ok => Kind::FalseSuccess,
+                "error code" => Kind::WrongCode,
+                "status" => Kind::WrongStatus,
+                "message" => Kind::WrongMessage,
+                _ if role == Role::Verify && want_ok == got_ok => Kind::WrongState,
+                // A read that answers with other values than the state
+                // warrants shows the wrong state; a missing or mistyped
+                // member is shape.
+                w if read && w.starts_with("body $") && c.actual != "(absent)" => Kind::WrongState,
+                _ => Kind::WrongShape,
+            }),
+        };
+    }
+}
+
+/// `400 ValidationException`, or `200` when there is no error code.
+pub fn status_and_code(status: u16, code: Option<&str>) -> String {
+    match code {
+        Some(c) => format!("{status} {c}"),
+        None => status.to_string(),
+    }
 }
 
 fn one_of(candidates: &[String]) -> String {
     match candidates {
         [one] => one.clone(),
         many => format!("one of {}", many.join(", ")),
+    }
+}
+
+/// A body in one line: JSON compact, text quoted, bytes as a count.
+pub fn compact_body(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "(empty)".into();
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => clip(&v.to_string(), 300),
+        Err(_) => match std::str::from_utf8(body) {
+            Ok(text) => format!("{:?} ({} bytes, not JSON)", clip(text, 200), body.len()),
+            Err(_) => format!("({} bytes, not UTF-8)", body.len()),
+        },
     }
 }
 
@@ -168,8 +406,25 @@ pub fn shown_body(body: &[u8]) -> String {
     }
 }
 
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let head: String = s.chars().take(max).collect();
+        format!("{head}…")
+    }
+}
+
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+fn unified(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(4)
+        .header("expected", "actual")
+        .to_string()
 }
 
 /// The expected body written out as JSON, matchers shown in angle brackets,

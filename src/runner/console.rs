@@ -2,56 +2,92 @@
 
 use std::fmt::Write as _;
 
-use similar::TextDiff;
-
-use super::check::shown_body;
-use super::result::{CaseReport, Mismatch, StepReport};
-use crate::client::{WireRequest, WireResponse};
+use crate::report::{
+    BodyRecord, CaseRecord, CheckOutcome, CheckRecord, Finding, RequestRecord, ResponseRecord,
+    StepRecord, Summary, Verdict,
+};
 
 const MAX_SHOWN_BODY: usize = 4000;
+/// Trial ids shown per finding row.
+const TRIALS_PER_ROW: usize = 3;
 
-/// The failure text of a case: what it checks, the step that failed, the
-/// request, expected and actual response, and a diff of bodies.
-pub fn failure(report: &CaseReport, root: &str) -> String {
+/// The failure text of a case: verdict and kind, what it checks, the step
+/// that decided it with its request and response and every failed check
+/// (each with its own clause and evidence), then how to reproduce it.
+pub fn failure(case: &CaseRecord, root: &str) -> String {
     let mut out = String::new();
-    header(&mut out, report, root);
-    if let Some(e) = &report.setup_error {
-        let _ = writeln!(out, "\nsetup failed: {e}");
+    let kind = case
+        .kind
+        .map(|k| format!(" ({}, {})", k.name(), k.severity().name()))
+        .unwrap_or_default();
+    let _ = writeln!(out, "verdict:  {}{kind}", case.verdict.name());
+    let _ = writeln!(out, "case:     {}", case.name);
+    let _ = writeln!(
+        out,
+        "clause:   {} (evidence: {})",
+        case.clause, case.evidence
+    );
+    let _ = writeln!(out, "source:   {}", case.source);
+    let _ = writeln!(out, "  --> {}{}:{}", root, case.file, case.line);
+    if let Some(b) = &case.baseline {
+        let _ = writeln!(out, "baseline: {}", b.reason);
+        if b.changed {
+            let _ = writeln!(out, "  changed: the baseline expects `{}`", b.signature);
+        }
     }
-    let total = report.steps.len();
-    for step in &report.steps {
-        if step.passed() {
+    if let Some(s) = &case.summary {
+        let _ = writeln!(out, "finding:  {s}");
+    }
+    if let Some(sig) = &case.signature {
+        let _ = writeln!(out, "signature: {sig}");
+    }
+    if case.steps.is_empty() && !case.fixtures.is_empty() {
+        let _ = writeln!(out, "\nfixtures could not be set up:");
+        if let Some(last) = case.fixtures.last() {
+            if let Some(req) = &last.request {
+                request(&mut out, req);
+            }
+            if let Some(resp) = &last.response {
+                response(&mut out, resp);
+            }
+        }
+    }
+    for step in &case.steps {
+        let failed =
+            step.error.is_some() || step.checks.iter().any(|c| c.outcome != CheckOutcome::Pass);
+        if failed {
+            failed_step(&mut out, step);
+        } else {
             let status = step
+                .exchange
                 .response
                 .as_ref()
                 .map(|r| r.status.to_string())
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "\nstep {} (line {}): {} -> {status} ok",
-                step.index, step.line, step.op
+                "\nstep {} (line {}, {}): {} -> {status} ok",
+                step.index, step.line, step.role, step.operation
             );
-        } else {
-            failed_step(&mut out, step, total);
         }
     }
-    cleanup_note(&mut out, report);
+    if !case.cleanup_errors.is_empty() {
+        let _ = writeln!(out, "\ncleanup could not remove:");
+        for e in &case.cleanup_errors {
+            let _ = writeln!(out, "  {e}");
+        }
+    }
+    if let Some(r) = &case.reproduce {
+        let _ = writeln!(out, "\nreproduce (requests as sent, fixtures first):");
+        for c in &r.curl {
+            let _ = writeln!(out, "  {c}");
+        }
+        let _ = writeln!(out, "re-run:\n  {}", r.command);
+    }
     out
 }
 
-fn header(out: &mut String, report: &CaseReport, root: &str) {
-    let _ = writeln!(out, "case:     {}", report.name);
-    let _ = writeln!(
-        out,
-        "clause:   {} (evidence: {})",
-        report.clause,
-        report.evidence.name()
-    );
-    let _ = writeln!(out, "source:   {}", report.source);
-    let _ = writeln!(out, "  --> {}{}:{}", root, report.file, report.line);
-}
-
-fn failed_step(out: &mut String, step: &StepReport, _total: usize) {
+fn failed_step(out: &mut String, step: &StepRecord) {
     let tries = if step.attempts > 1 {
         format!(", {} attempts", step.attempts)
     } else {
@@ -59,51 +95,43 @@ fn failed_step(out: &mut String, step: &StepReport, _total: usize) {
     };
     let _ = writeln!(
         out,
-        "\nstep {} (line {}{tries}): {} FAILED",
-        step.index, step.line, step.op
+        "\nstep {} (line {}, {}{tries}): {}",
+        step.index, step.line, step.role, step.operation
     );
-    if let Some(req) = &step.request {
+    if let Some(req) = &step.exchange.request {
         request(out, req);
     }
-    if let Some(resp) = &step.response {
+    if let Some(resp) = &step.exchange.response {
         response(out, resp);
     }
     if let Some(e) = &step.error {
         let _ = writeln!(out, "error: {e}");
     }
-    for m in &step.failures {
-        mismatch(out, m);
+    for c in step
+        .checks
+        .iter()
+        .filter(|c| c.outcome != CheckOutcome::Pass)
+    {
+        check(out, c);
     }
-    for m in &step.drift {
-        let _ = writeln!(out, "drift (message wording, not a failure):");
-        mismatch(out, m);
-    }
-    if let Some((expected, actual)) = &step.body_diff {
-        let _ = writeln!(out, "body diff (- expected, + actual):");
-        let diff = TextDiff::from_lines(expected.as_str(), actual.as_str());
-        let _ = write!(
-            out,
-            "{}",
-            diff.unified_diff()
-                .context_radius(4)
-                .header("expected", "actual")
-        );
+    if let Some(diff) = &step.diff {
+        let _ = write!(out, "body diff (- expected, + actual):\n{diff}");
     }
 }
 
-fn request(out: &mut String, req: &WireRequest) {
+fn request(out: &mut String, req: &RequestRecord) {
     let _ = writeln!(out, "request:");
     let _ = writeln!(out, "  {} {}", req.method, req.path);
     for (k, v) in &req.headers {
         let _ = writeln!(out, "  {k}: {v}");
     }
-    if !req.sign {
+    if !req.signed {
         let _ = writeln!(out, "  (unsigned)");
     }
-    let _ = writeln!(out, "  {}", indent(&clip(&shown_body(&req.body))));
+    let _ = writeln!(out, "  {}", indent(&clip(&shown(&req.body))));
 }
 
-fn response(out: &mut String, resp: &WireResponse) {
+fn response(out: &mut String, resp: &ResponseRecord) {
     let _ = writeln!(out, "response:");
     let _ = writeln!(out, "  HTTP {}", resp.status);
     for (k, v) in &resp.headers {
@@ -114,22 +142,34 @@ fn response(out: &mut String, resp: &WireResponse) {
             let _ = writeln!(out, "  {k}: {v}");
         }
     }
-    let _ = writeln!(out, "  {}", indent(&clip(&shown_body(&resp.body))));
+    let _ = writeln!(out, "  {}", indent(&clip(&shown(&resp.body))));
 }
 
-/// One failed check as `what:` with `expected:` and `actual:` lines.
-pub fn mismatch(out: &mut String, m: &Mismatch) {
-    let _ = writeln!(out, "{}:", m.what);
-    let _ = writeln!(out, "  expected: {}", indent(&m.expected));
-    let _ = writeln!(out, "  actual:   {}", indent(&m.actual));
+/// A body as the console shows it: JSON pretty-printed, else as text.
+fn shown(body: &BodyRecord) -> String {
+    match (&body.text, body.bytes) {
+        (_, 0) => "(empty)".into(),
+        (Some(t), _) => super::check::shown_body(t.as_bytes()),
+        (None, n) => format!("({n} bytes, not UTF-8)"),
+    }
 }
 
-fn cleanup_note(out: &mut String, report: &CaseReport) {
-    if !report.cleanup_errors.is_empty() {
-        let _ = writeln!(out, "\ncleanup could not remove:");
-        for e in &report.cleanup_errors {
-            let _ = writeln!(out, "  {e}");
-        }
+/// One failed or drifted check with its own clause and evidence.
+fn check(out: &mut String, c: &CheckRecord) {
+    let label = match (c.outcome, c.kind) {
+        (CheckOutcome::Drift, _) => "drift (wording; not a failure)".to_owned(),
+        (_, Some(k)) => k.name().to_owned(),
+        _ => "failed".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {label} [clause {}, evidence {}]",
+        c.what, c.clause, c.evidence
+    );
+    let _ = writeln!(out, "  expected: {}", indent(&c.expected));
+    let _ = writeln!(out, "  actual:   {}", indent(&c.actual));
+    if let Some(s) = &c.source {
+        let _ = writeln!(out, "  source:   {s}");
     }
 }
 
@@ -145,26 +185,71 @@ fn indent(s: &str) -> String {
     s.replace('\n', "\n  ")
 }
 
-/// The drift summary printed after a run: message wording that differs
-/// where the evidence is not a recording.
-pub fn drift_summary(reports: &[CaseReport]) -> Option<String> {
-    let found: Vec<_> = reports
-        .iter()
-        .flat_map(|r| r.drift().map(move |d| (r, d)))
-        .collect();
-    if found.is_empty() {
+/// The findings table printed after a run: one row per distinct behaviour,
+/// most severe first, then by count, with the first few trials of each.
+pub fn findings(rows: &[Finding]) -> Option<String> {
+    if rows.is_empty() {
         return None;
     }
+    let cases: usize = rows.iter().map(|r| r.count).sum();
     let mut out = format!(
-        "\nmessage drift ({} finding(s); wording checked loosely because the evidence is not a recording, so these do not fail):\n",
-        found.len()
+        "\nfindings: {} distinct behaviour(s) over {cases} case(s), most severe first\n",
+        rows.len()
     );
-    for (report, (step, m)) in found {
-        let _ = writeln!(out, "  {} step {}: {}", report.trial, step.index, m.what);
-        let _ = writeln!(out, "    expected: {}", m.expected);
-        let _ = writeln!(out, "    actual:   {}", m.actual);
+    for (i, r) in rows.iter().enumerate() {
+        let baselined = match r.baselined {
+            0 => String::new(),
+            n if n == r.count => ", all in the baseline".to_owned(),
+            n => format!(", {n} in the baseline"),
+        };
+        let _ = writeln!(
+            out,
+            "\n{:>3}. {} {} | {} cases{baselined}",
+            i + 1,
+            r.severity.name(),
+            r.kind.name(),
+            r.count
+        );
+        let _ = writeln!(out, "     {} {}", r.operation, r.check);
+        let _ = writeln!(out, "       expected: {}", r.expected);
+        let _ = writeln!(out, "       actual:   {}", r.actual);
+        let more = r.trials.len().saturating_sub(TRIALS_PER_ROW);
+        for t in r.trials.iter().take(TRIALS_PER_ROW) {
+            let _ = writeln!(out, "       - {t}");
+        }
+        if more > 0 {
+            let _ = writeln!(out, "       ... and {more} more");
+        }
     }
     Some(out)
+}
+
+/// The closing summary: counts of each verdict, then the trials that fail
+/// the run, marked by verdict, like nextest's closing list.
+pub fn closing(summary: &Summary, cases: &[CaseRecord]) -> String {
+    let mut out = format!(
+        "\nverdicts: {} pass, {} drift, {} fail ({} changed from the baseline), {} blocked, {} error, {} xfail, {} xpass",
+        summary.pass,
+        summary.drift,
+        summary.fail,
+        summary.changed,
+        summary.blocked,
+        summary.error,
+        summary.xfail,
+        summary.xpass
+    );
+    let mut bad: Vec<&CaseRecord> = cases.iter().filter(|c| !c.verdict.is_ok()).collect();
+    bad.sort_by(|a, b| (a.kind, &a.trial).cmp(&(b.kind, &b.trial)));
+    for c in bad {
+        let mark = match (c.verdict, &c.baseline) {
+            (Verdict::Fail, Some(b)) if b.changed => "CHANGED".to_owned(),
+            (Verdict::Xpass, _) => "XPASS (remove its baseline entry)".to_owned(),
+            (v, _) => v.name().to_uppercase(),
+        };
+        let kind = c.kind.map(|k| format!(" {}", k.name())).unwrap_or_default();
+        let _ = write!(out, "\n  {mark:>7}{kind}  {}", c.trial);
+    }
+    out
 }
 
 /// The banner printed before the trials.

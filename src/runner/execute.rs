@@ -1,41 +1,85 @@
-//! Running one case against a target: fixtures, steps, captures, cleanup.
+//! Running one case against a target: fixtures, steps, captures, cleanup,
+//! and the record of every exchange and check.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 
-use super::check::{self, error_code};
-use super::result::{CaseReport, StepReport};
+use super::check::{self, Judged, StepGrade};
+use super::reproduce::Reproducer;
 use super::target::Target;
+use super::verdict;
 use crate::case::matchers;
 use crate::case::vars::{VarContext, Vars};
-use crate::case::{Body, Case, CaseFile, FixtureState, KeyFixture, Step};
+use crate::case::{Body, Case, CaseFile, FixtureState, KeyFixture, Role, Step};
 use crate::client::{WireRequest, WireResponse};
-use crate::spec::{Evidence, Operation, CONTENT_TYPE};
+use crate::report::{
+    BodyRecord, CaseRecord, CheckOutcome, CheckRecord, ExchangeRecord, Kind, Normaliser, Reproduce,
+    RequestRecord, ResponseRecord, StepRecord, Verdict,
+};
+use crate::spec::{Operation, CONTENT_TYPE};
 
-/// What a case created, to remove afterwards.
+/// What a case asked the target to create, to remove afterwards whatever
+/// the target answered.
 #[derive(Default)]
 struct Created {
     aliases: Vec<String>,
     keys: Vec<String>,
 }
 
-/// Runs one case of `file` against `target`, cleaning up whatever happens.
-pub async fn run_case(target: &Target, file: &CaseFile, case: &Case, trial: &str) -> CaseReport {
+/// What every case of a run shares.
+pub struct RunContext {
+    /// The target.
+    pub target: Target,
+    /// How to write failures out as commands.
+    pub reproducer: Reproducer,
+    /// Whether the target is the embedded reference.
+    pub embedded: bool,
+}
+
+impl RunContext {
+    /// The normaliser for signatures, with what the run knows now.
+    pub fn normaliser(&self) -> Normaliser {
+        Normaliser {
+            prefix: self.target.prefix.clone(),
+            account: self.target.account(),
+            region: self.target.client.region().to_owned(),
+        }
+    }
+}
+
+/// Runs one case of `file`, cleaning up whatever happens, and decides its
+/// verdict (before any baseline).
+pub async fn run_case(ctx: &RunContext, file: &CaseFile, case: &Case, trial: &str) -> CaseRecord {
+    let target = &ctx.target;
     let started = Instant::now();
-    let evidence = case.grade.evidence.unwrap_or(file.evidence);
-    let mut report = CaseReport {
+    let case_grade = StepGrade {
+        clause: file.clause.clone(),
+        source: file.source.clone(),
+        evidence: file.evidence,
+    }
+    .with(&case.grade);
+    let mut record = CaseRecord {
         trial: trial.to_owned(),
         name: case.name.clone(),
         file: file.path.clone(),
         line: case.span.line,
-        clause: file.clause.clone(),
-        source: file.source.clone(),
-        evidence,
-        setup_error: None,
+        clause: case_grade.clause.clone(),
+        clauses: Vec::new(),
+        source: case_grade.source.clone(),
+        evidence: case_grade.evidence.name().to_owned(),
+        verdict: Verdict::Pass,
+        kind: None,
+        severity: None,
+        signature: None,
+        summary: None,
+        baseline: None,
+        fixtures: Vec::new(),
         steps: Vec::new(),
         cleanup_errors: Vec::new(),
-        duration: Duration::ZERO,
+        duration_ms: 0,
+        reproduce: None,
     };
     let mut vars = Vars::new(VarContext {
         prefix: target.prefix.clone(),
@@ -45,24 +89,81 @@ pub async fn run_case(target: &Target, file: &CaseFile, case: &Case, trial: &str
         partition: crate::spec::identifier::partition(target.client.region()).to_owned(),
     });
     let mut created = Created::default();
-    match setup_fixtures(target, &file.fixtures, trial, &mut vars, &mut created).await {
-        Err(e) => report.setup_error = Some(e),
-        Ok(()) => {
+    let fixtures_ok = setup_fixtures(target, &file.fixtures, trial, &mut vars, &mut created)
+        .await
+        .map_err(|(exchanges, failure)| {
+            record.fixtures = exchanges;
+            failure
+        });
+    match fixtures_ok {
+        Err(failure) => {
+            record.kind = Some(failure.kind);
+            record.severity = Some(failure.kind.severity());
+            record.verdict = failure.kind.verdict();
+            record.signature = Some(ctx.normaliser().signature(
+                failure.op.name(),
+                "fixture",
+                "success",
+                &failure.actual,
+            ));
+            record.summary = Some(failure.summary);
+        }
+        Ok(exchanges) => {
+            record.fixtures = exchanges;
             for (i, step) in case.steps.iter().enumerate() {
                 let op = step.op.or(file.operation);
-                let step_report =
-                    run_step(target, step, op, i + 1, &mut vars, &mut created, evidence).await;
-                let passed = step_report.passed();
-                report.steps.push(step_report);
-                if !passed {
+                let grade = case_grade.with(&step.grade);
+                let step_record = run_step(
+                    target,
+                    step,
+                    op,
+                    i + 1,
+                    &grade,
+                    &case_grade.source,
+                    &mut vars,
+                    &mut created,
+                )
+                .await;
+                let ended = step_record.error.is_some()
+                    || step_record
+                        .checks
+                        .iter()
+                        .any(|c| c.outcome == CheckOutcome::Fail);
+                record.steps.push(step_record);
+                if ended {
                     break;
                 }
             }
+            verdict::decide(&mut record, &ctx.normaliser());
         }
     }
-    report.cleanup_errors = cleanup(target, &created).await;
-    report.duration = started.elapsed();
-    report
+    record.cleanup_errors = cleanup(target, &created).await;
+    let mut clauses: Vec<String> = record
+        .steps
+        .iter()
+        .flat_map(|s| s.checks.iter().map(|c| c.clause.clone()))
+        .chain(std::iter::once(record.clause.clone()))
+        .collect();
+    clauses.sort();
+    clauses.dedup();
+    record.clauses = clauses;
+    record.duration_ms = started.elapsed().as_millis() as u64;
+    record
+}
+
+/// Fills in how to reproduce a case that did not pass.
+pub fn add_reproduction(record: &mut CaseRecord, reproducer: &Reproducer) {
+    if matches!(record.verdict, Verdict::Pass) {
+        return;
+    }
+    let exchanges = record
+        .fixtures
+        .iter()
+        .chain(record.steps.iter().map(|s| &s.exchange));
+    record.reproduce = Some(Reproduce {
+        curl: reproducer.curls(exchanges),
+        command: reproducer.command(&record.trial),
+    });
 }
 
 /// A short token that makes the case's names unique within the run.
@@ -76,13 +177,35 @@ fn case_token(trial: &str) -> String {
     format!("{h:08x}")
 }
 
+struct SetupFailure {
+    op: Operation,
+    kind: Kind,
+    actual: String,
+    summary: String,
+}
+
+/// A plain request for `op`, as the fixtures and cleanup send it.
+pub fn operation_request(op: Operation, body: &Value) -> WireRequest {
+    WireRequest {
+        method: "POST".into(),
+        path: "/".into(),
+        headers: vec![
+            ("content-type".into(), CONTENT_TYPE.into()),
+            ("x-amz-target".into(), op.target()),
+        ],
+        body: serde_json::to_vec(body).unwrap_or_default(),
+        sign: true,
+    }
+}
+
 async fn setup_fixtures(
     target: &Target,
     fixtures: &[KeyFixture],
     trial: &str,
     vars: &mut Vars,
     created: &mut Created,
-) -> Result<(), String> {
+) -> Result<Vec<ExchangeRecord>, (Vec<ExchangeRecord>, SetupFailure)> {
+    let mut exchanges = Vec::new();
     for f in fixtures {
         let mut body = json!({
             "KeySpec": f.key_spec.name(),
@@ -98,51 +221,76 @@ async fn setup_fixtures(
             body["MultiRegion"] = true.into();
         }
         let what = format!("fixture key `{}` (line {})", f.name, f.span.line);
-        let response = target
-            .call(Operation::CreateKey, &body)
-            .await
-            .map_err(|e| format!("{what}: CreateKey failed: {e}"))?;
-        let meta = response.get("KeyMetadata");
-        let key_id = meta.and_then(|m| m.get("KeyId")).and_then(Value::as_str);
-        let arn = meta.and_then(|m| m.get("Arn")).and_then(Value::as_str);
-        let (Some(key_id), Some(arn)) = (key_id, arn) else {
-            return Err(format!(
-                "{what}: CreateKey answered without KeyMetadata.KeyId and KeyMetadata.Arn: {response}"
-            ));
-        };
-        created.keys.push(key_id.to_owned());
-        target.learn_account(arn);
-        vars.set_fixture(&f.name, key_id, arn);
-        let then = match f.state {
-            FixtureState::Created => None,
-            FixtureState::Disabled => Some((Operation::DisableKey, json!({ "KeyId": key_id }))),
-            FixtureState::PendingDeletion => Some((
-                Operation::ScheduleKeyDeletion,
-                json!({ "KeyId": key_id, "PendingWindowInDays": 7 }),
-            )),
-        };
-        if let Some((op, body)) = then {
-            target
-                .call(op, &body)
-                .await
-                .map_err(|e| format!("{what}: {op} failed: {e}"))?;
+        let mut calls = vec![(Operation::CreateKey, body)];
+        let mut i = 0;
+        while i < calls.len() {
+            let (op, body) = calls[i].clone();
+            i += 1;
+            let req = operation_request(op, &body);
+            let sent = target.client.send(&req).await;
+            exchanges.push(exchange(Some(&req), sent.as_ref().ok()));
+            let fail = |kind: Kind, actual: String| SetupFailure {
+                op,
+                kind,
+                summary: format!("{what}: {op}: {actual}"),
+                actual,
+            };
+            let resp = match sent {
+                Err(e) => return Err((exchanges, fail(Kind::Transport, e.to_string()))),
+                Ok(r) => r,
+            };
+            let code = check::response_code(&resp);
+            if !(200..300).contains(&resp.status) || code.is_some() {
+                let actual = check::status_and_code(resp.status, code.as_deref());
+                return Err((exchanges, fail(Kind::Blocked, actual)));
+            }
+            if op != Operation::CreateKey {
+                continue;
+            }
+            let got: Option<Value> = serde_json::from_slice(&resp.body).ok();
+            let meta = got.as_ref().and_then(|g| g.get("KeyMetadata"));
+            let key_id = meta.and_then(|m| m.get("KeyId")).and_then(Value::as_str);
+            let arn = meta.and_then(|m| m.get("Arn")).and_then(Value::as_str);
+            let (Some(key_id), Some(arn)) = (key_id, arn) else {
+                let actual = format!(
+                    "a body without KeyMetadata.KeyId and Arn: {}",
+                    check::compact_body(&resp.body)
+                );
+                return Err((exchanges, fail(Kind::Blocked, actual)));
+            };
+            created.keys.push(key_id.to_owned());
+            target.learn_account(arn);
+            vars.set_fixture(&f.name, key_id, arn);
+            match f.state {
+                FixtureState::Created => {}
+                FixtureState::Disabled => {
+                    calls.push((Operation::DisableKey, json!({ "KeyId": key_id })))
+                }
+                FixtureState::PendingDeletion => calls.push((
+                    Operation::ScheduleKeyDeletion,
+                    json!({ "KeyId": key_id, "PendingWindowInDays": 7 }),
+                )),
+            }
         }
     }
-    Ok(())
+    Ok(exchanges)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_step(
     target: &Target,
     step: &Step,
     op: Option<Operation>,
     index: usize,
+    grade: &StepGrade,
+    case_source: &str,
     vars: &mut Vars,
     created: &mut Created,
-    evidence: Evidence,
-) -> StepReport {
-    let mut report = StepReport {
+) -> StepRecord {
+    let mut record = StepRecord {
         index,
-        op: op.map(|o| o.name().to_owned()).unwrap_or_else(|| {
+        line: step.span.line,
+        operation: op.map(|o| o.name().to_owned()).unwrap_or_else(|| {
             step.request
                 .headers
                 .iter()
@@ -150,74 +298,132 @@ async fn run_step(
                 .and_then(|(_, v)| v.clone())
                 .unwrap_or_else(|| "(no target)".into())
         }),
-        line: step.span.line,
-        request: None,
-        response: None,
-        failures: Vec::new(),
-        drift: Vec::new(),
-        body_diff: None,
-        error: None,
+        role: step.role.name().to_owned(),
         attempts: 0,
+        exchange: ExchangeRecord {
+            request: None,
+            response: None,
+        },
+        checks: Vec::new(),
+        diff: None,
+        error: None,
     };
     let request = match build_request(step, op, vars) {
         Ok(r) => r,
         Err(e) => {
-            report.error = Some(e);
-            return report;
+            record.error = Some(format!("the request could not be built: {e}"));
+            return record;
         }
     };
-    report.request = Some(request.clone());
-    let deadline = step
+    record.exchange.request = Some(request_record(&request));
+    // Only a read is ever sent twice: re-sending a mutation would make the
+    // target's second answer the one judged, and could create twice.
+    let retry = step
         .eventually
+        .filter(|_| op.is_some_and(Operation::is_read))
         .map(|e| (Instant::now() + e.timeout, e.interval));
-    let message_is_hard = evidence == Evidence::Recorded;
-    loop {
-        report.attempts += 1;
-        let outcome = target.client.send(&request).await;
-        let (verdict, response) = match outcome {
-            Err(e) => (Err(e.to_string()), None),
-            Ok(response) => (
-                check::judge(&step.expect, &response, vars, message_is_hard),
-                Some(response),
-            ),
+    note_requested(op, &request, created);
+    let (judged, response) = loop {
+        record.attempts += 1;
+        let response = match target.client.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                record.error = Some(e.to_string());
+                return record;
+            }
         };
-        let settled = matches!(&verdict, Ok(v) if v.failures.is_empty());
-        let retry =
-            !settled && deadline.is_some_and(|(until, interval)| Instant::now() + interval < until);
-        if retry {
-            let interval = deadline.map(|(_, i)| i).unwrap_or_default();
-            tokio::time::sleep(interval).await;
-            continue;
-        }
-        if let Some(resp) = &response {
-            note_created(op, &request, resp, created);
-        }
-        match verdict {
-            Err(e) => report.error = Some(e),
-            Ok(v) => {
-                report.failures = v.failures;
-                report.drift = v.drift;
-                report.body_diff = v.body_diff;
+        let judged = judge(step, op, grade, case_source, &response, vars);
+        let settled =
+            matches!(&judged, Ok(j) if j.checks.iter().all(|c| c.outcome != CheckOutcome::Fail));
+        match retry {
+            Some((until, interval)) if !settled && Instant::now() + interval < until => {
+                tokio::time::sleep(interval).await;
             }
+            _ => break (judged, response),
         }
-        report.response = response;
-        break;
-    }
-    if report.passed() {
-        if let Some(resp) = &report.response {
-            let body: Option<Value> = serde_json::from_slice(&resp.body).ok();
-            for c in &step.capture {
-                match matchers::capture(body.as_ref(), &resp.headers, &c.path, vars) {
-                    Ok(v) => vars.set(&c.name, v),
-                    Err(e) => {
-                        report.error = Some(format!("capture `{}` from `{}`: {e}", c.name, c.path));
-                        break;
-                    }
-                }
-            }
+    };
+    note_created(op, &response, created);
+    record.exchange.response = Some(response_record(&response));
+    match judged {
+        Err(e) => record.error = Some(format!("the expectation could not be evaluated: {e}")),
+        Ok(Judged { checks, diff }) => {
+            record.checks = checks;
+            record.diff = diff;
         }
     }
-    report
+    let passed = record.error.is_none()
+        && record
+            .checks
+            .iter()
+            .all(|c| c.outcome != CheckOutcome::Fail);
+    if passed {
+        capture(step, grade, case_source, &response, vars, &mut record);
+    }
+    record
+}
+
+/// Judges a response by the step's role.
+fn judge(
+    step: &Step,
+    op: Option<Operation>,
+    grade: &StepGrade,
+    case_source: &str,
+    response: &WireResponse,
+    vars: &Vars,
+) -> Result<Judged, String> {
+    let expects_unknown = step
+        .expect
+        .error
+        .as_ref()
+        .is_some_and(|codes| codes.iter().any(|c| c == "UnknownOperationException"))
+        || step.expect.status == Some(404);
+    if step.role != Role::Setup && !expects_unknown && check::lacks_operation(response) {
+        let mut checks = check::judge_setup(grade, case_source, response).checks;
+        for c in &mut checks {
+            c.what = "operation served".into();
+            c.expected = "the target serves the operation".into();
+        }
+        return Ok(Judged { checks, diff: None });
+    }
+    match step.role {
+        Role::Setup => Ok(check::judge_setup(grade, case_source, response)),
+        role => check::judge(&step.expect, role, op, grade, case_source, response, vars),
+    }
+}
+
+/// Keeps the step's captures; a missing one blocks a setup step and is a
+/// shape failure of a check.
+fn capture(
+    step: &Step,
+    grade: &StepGrade,
+    case_source: &str,
+    response: &WireResponse,
+    vars: &mut Vars,
+    record: &mut StepRecord,
+) {
+    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
+    for c in &step.capture {
+        match matchers::capture(body.as_ref(), &response.headers, &c.path, vars) {
+            Ok(v) => vars.set(&c.name, v),
+            Err(e) => {
+                record.checks.push(CheckRecord {
+                    what: format!("capture {}", c.name),
+                    clause: grade.clause.clone(),
+                    evidence: grade.evidence.name().to_owned(),
+                    source: (grade.source != case_source).then(|| grade.source.clone()),
+                    outcome: CheckOutcome::Fail,
+                    expected: format!("a value at `{}`", c.path),
+                    actual: e,
+                    kind: Some(if step.role == Role::Setup {
+                        Kind::Blocked
+                    } else {
+                        Kind::WrongShape
+                    }),
+                });
+                break;
+            }
+        }
+    }
 }
 
 /// Builds the wire request: body, default headers, overrides.
@@ -257,38 +463,36 @@ pub fn build_request(
     })
 }
 
-/// Remembers what a successful step created, for cleanup.
-fn note_created(
-    op: Option<Operation>,
-    req: &WireRequest,
-    resp: &WireResponse,
-    created: &mut Created,
-) {
-    if resp.status != 200 {
+/// Remembers every alias name a CreateAlias asks for before it is sent:
+/// cleanup deletes it whatever the target answers.
+fn note_requested(op: Option<Operation>, req: &WireRequest, created: &mut Created) {
+    if op != Some(Operation::CreateAlias) {
         return;
     }
     let sent: Option<Value> = serde_json::from_slice(&req.body).ok();
-    match op {
-        Some(Operation::CreateAlias) => {
-            if let Some(name) = sent
-                .as_ref()
-                .and_then(|b| b.get("AliasName"))
-                .and_then(Value::as_str)
-            {
-                created.aliases.push(name.to_owned());
-            }
+    if let Some(name) = sent
+        .as_ref()
+        .and_then(|b| b.get("AliasName"))
+        .and_then(Value::as_str)
+    {
+        if !created.aliases.iter().any(|a| a == name) {
+            created.aliases.push(name.to_owned());
         }
-        Some(Operation::CreateKey) => {
-            let got: Option<Value> = serde_json::from_slice(&resp.body).ok();
-            if let Some(id) = got
-                .as_ref()
-                .and_then(|b| b.pointer("/KeyMetadata/KeyId"))
-                .and_then(Value::as_str)
-            {
-                created.keys.push(id.to_owned());
-            }
-        }
-        _ => {}
+    }
+}
+
+/// Remembers a key a CreateKey step made (its id is only in the answer).
+fn note_created(op: Option<Operation>, resp: &WireResponse, created: &mut Created) {
+    if op != Some(Operation::CreateKey) {
+        return;
+    }
+    let got: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    if let Some(id) = got
+        .as_ref()
+        .and_then(|b| b.pointer("/KeyMetadata/KeyId"))
+        .and_then(Value::as_str)
+    {
+        created.keys.push(id.to_owned());
     }
 }
 
@@ -298,8 +502,14 @@ async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
     let mut errors = Vec::new();
     for alias in &created.aliases {
         let body = json!({ "AliasName": alias });
+        // A name the target refuses (malformed, reserved) cannot exist on it.
+        let gone = [
+            "NotFoundException",
+            "ValidationException",
+            "NotAuthorizedException",
+        ];
         if let Err(e) = target
-            .call_tolerating(Operation::DeleteAlias, &body, &["NotFoundException"])
+            .call_tolerating(Operation::DeleteAlias, &body, &gone)
             .await
         {
             errors.push(format!("DeleteAlias {alias}: {e}"));
@@ -321,8 +531,42 @@ async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
     errors
 }
 
-/// The error code of a response, for callers outside this module.
-pub fn response_code(resp: &WireResponse) -> Option<String> {
-    let body: Option<Value> = serde_json::from_slice(&resp.body).ok();
-    error_code(body.as_ref(), resp)
+fn exchange(req: Option<&WireRequest>, resp: Option<&WireResponse>) -> ExchangeRecord {
+    ExchangeRecord {
+        request: req.map(request_record),
+        response: resp.map(response_record),
+    }
+}
+
+fn request_record(req: &WireRequest) -> RequestRecord {
+    RequestRecord {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        headers: req.headers.clone(),
+        body: body_record(&req.body),
+        signed: req.sign,
+    }
+}
+
+fn response_record(resp: &WireResponse) -> ResponseRecord {
+    ResponseRecord {
+        status: resp.status,
+        headers: resp.headers.clone(),
+        body: body_record(&resp.body),
+    }
+}
+
+fn body_record(bytes: &[u8]) -> BodyRecord {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => BodyRecord {
+            text: Some(text.to_owned()),
+            base64: None,
+            bytes: bytes.len(),
+        },
+        Err(_) => BodyRecord {
+            text: None,
+            base64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            bytes: bytes.len(),
+        },
+    }
 }

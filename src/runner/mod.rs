@@ -1,19 +1,22 @@
 //! The runner: case files become libtest-mimic trials fired at a target,
 //! and every failure is explained.
 
+pub use baseline::Baseline;
+pub use execute::RunContext;
 pub use options::RunOptions;
-pub use result::{CaseReport, Mismatch, StepReport};
 pub use target::Target;
 
+pub mod baseline;
 pub mod check;
 pub mod console;
 pub mod corpus;
 pub mod execute;
 pub mod junit;
 pub mod options;
-pub mod result;
+pub mod reproduce;
 pub mod sweep;
 pub mod target;
+pub mod verdict;
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -24,6 +27,11 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use crate::case::CaseFile;
 use crate::client::{endpoint, load_credentials, resolve_endpoint, resolve_region, Client};
 use crate::reference;
+use crate::report::{self, CaseRecord, Report, TargetInfo, REPORT_FORMAT};
+use reproduce::{quote, Reproducer};
+
+/// Where a failure against the embedded reference is replayed.
+const REPLAY_ADDR: &str = "127.0.0.1:4599";
 
 /// Exit status for usage and case-file errors.
 pub const EXIT_USAGE: u8 = 2;
@@ -39,10 +47,11 @@ pub enum Defaults {
 
 struct Shared {
     runtime: tokio::runtime::Runtime,
-    target: Option<Target>,
+    ctx: Option<RunContext>,
     files: Vec<CaseFile>,
     root: String,
-    reports: Mutex<Vec<CaseReport>>,
+    baseline: Option<Baseline>,
+    records: Mutex<Vec<CaseRecord>>,
 }
 
 /// Runs `kms-alias-conformance run ARGS` and returns the exit status:
@@ -79,6 +88,26 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if opts.update_baseline.is_some() && std::env::var_os("CI").is_some() {
+        eprintln!("error: --update-baseline does not write when CI is set: run it locally and review the file");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let baseline = match &opts.baseline {
+        None => None,
+        Some(path) => {
+            let all = trial_names(&files);
+            match Baseline::load(path, &all) {
+                Ok(b) => Some(b),
+                Err(errors) => {
+                    for e in &errors {
+                        eprintln!("{e}\n");
+                    }
+                    eprintln!("error: {} baseline error(s); nothing was run", errors.len());
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            }
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -91,7 +120,7 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         }
     };
     let mut server = None;
-    let target = if targs.list {
+    let ctx = if targs.list {
         None
     } else {
         match runtime.block_on(connect(&opts, defaults, &files, &mut server)) {
@@ -104,35 +133,110 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
     };
     let shared = Arc::new(Shared {
         runtime,
-        target,
+        ctx,
         files,
         root,
-        reports: Mutex::new(Vec::new()),
+        baseline,
+        records: Mutex::new(Vec::new()),
     });
     let trials = trials(&shared);
+    let started_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     let started = std::time::Instant::now();
     let conclusion = libtest_mimic::run(&targs, trials);
-    if let Some(target) = &shared.target {
-        println!(
-            "{}",
-            console::throughput(target.client.requests_sent(), started.elapsed())
-        );
-    }
+    let Some(ctx) = &shared.ctx else {
+        return conclusion.exit_code();
+    };
+    println!(
+        "{}",
+        console::throughput(ctx.target.client.requests_sent(), started.elapsed())
+    );
 
-    let reports = std::mem::take(&mut *shared.reports.lock().unwrap_or_else(|p| p.into_inner()));
-    if let Some(summary) = console::drift_summary(&reports) {
-        println!("{summary}");
+    let mut cases = std::mem::take(&mut *shared.records.lock().unwrap_or_else(|p| p.into_inner()));
+    cases.sort_by(|a, b| a.trial.cmp(&b.trial));
+    let findings = report::group(&cases);
+    let summary = report::summarise(&cases);
+    if let Some(table) = console::findings(&findings) {
+        println!("{table}");
     }
+    println!("{}", console::closing(&summary, &cases));
+    let mut status = conclusion.exit_code();
     if let Some(path) = &opts.junit {
-        if let Err(e) = junit::write(path, &reports, &shared.root) {
+        if let Err(e) = junit::write(path, &cases, &shared.root) {
             eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
+            status = ExitCode::from(EXIT_USAGE);
+        }
+    }
+    if let Some(path) = &opts.update_baseline {
+        let text = baseline::render(&cases, shared.baseline.as_ref(), &ctx_label(&opts, ctx));
+        match std::fs::write(path, text) {
+            Ok(()) => println!("wrote the baseline {} for review", path.display()),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                status = ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    if let Some(path) = &opts.report {
+        let report = Report {
+            format: REPORT_FORMAT,
+            tool: format!("kms-alias-conformance {}", env!("CARGO_PKG_VERSION")),
+            target: TargetInfo {
+                label: ctx_label(&opts, ctx),
+                endpoint: endpoint_name(ctx),
+                region: ctx.target.client.region().to_owned(),
+                dialect: "aws".into(),
+                prefix: ctx.target.prefix.clone(),
+            },
+            started_unix,
+            duration_ms: started.elapsed().as_millis() as u64,
+            baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
+            summary,
+            findings,
+            cases,
+        };
+        let written = serde_json::to_vec_pretty(&report)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| std::fs::write(path, bytes).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!("error: cannot write the report {}: {e}", path.display());
+            status = ExitCode::from(EXIT_USAGE);
         }
     }
     if let Some(s) = server {
         s.shutdown();
     }
-    conclusion.exit_code()
+    status
+}
+
+/// The target's name in reports.
+fn ctx_label(opts: &RunOptions, ctx: &RunContext) -> String {
+    opts.target_name
+        .clone()
+        .unwrap_or_else(|| endpoint_name(ctx))
+}
+
+/// The endpoint, or `embedded reference`.
+fn endpoint_name(ctx: &RunContext) -> String {
+    if ctx.embedded {
+        "embedded reference".to_owned()
+    } else {
+        ctx.target.client.endpoint().to_string()
+    }
+}
+
+/// Every trial id of the corpus, whatever the filter.
+fn trial_names(files: &[CaseFile]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|f| {
+            f.cases
+                .iter()
+                .map(move |c| format!("{}::{}", f.stem(), c.slug))
+        })
+        .collect()
 }
 
 fn load_corpus(opts: &RunOptions, defaults: Defaults) -> Result<(Vec<CaseFile>, String), ExitCode> {
@@ -168,7 +272,7 @@ async fn connect(
     defaults: Defaults,
     files: &[CaseFile],
     server: &mut Option<reference::RunningServer>,
-) -> Result<Target, String> {
+) -> Result<RunContext, String> {
     let region = resolve_region(opts.region.as_deref());
     let remote = match defaults {
         Defaults::CargoTest if opts.endpoint.is_none() => None,
@@ -184,6 +288,8 @@ async fn connect(
         .as_ref()
         .is_none_or(|(url, _)| endpoint::is_loopback(url));
     let secret = load_credentials(loopback).await?;
+    let session_token = secret.0.session_token().is_some();
+    let dummy = secret.0.access_key_id() == crate::client::credentials::DUMMY_ACCESS_KEY_ID;
     let (url, account) = match remote {
         Some((url, _)) => (url, None),
         None => {
@@ -207,6 +313,41 @@ async fn connect(
     };
     let client = Client::new(url.clone(), region.clone(), secret, opts.timeout)?;
     let target = Target::new(client, prefix.clone(), account);
+    let mut run_base = String::from("kms-alias-conformance run");
+    if server.is_none() {
+        run_base.push_str(&format!(" --endpoint {}", quote(url.as_str())));
+    }
+    run_base.push_str(&format!(" --region {}", quote(&region)));
+    if let Some(dir) = &opts.cases {
+        run_base.push_str(&format!(" --cases {}", quote(&dir.display().to_string())));
+    }
+    if let Some(b) = &opts.baseline {
+        run_base.push_str(&format!(" --baseline {}", quote(&b.display().to_string())));
+    }
+    // The embedded reference ends with the run: its failures replay against
+    // `serve` on a fixed port, which answers as it did.
+    let mut preamble = Vec::new();
+    if dummy {
+        // Any keys do for a target that does not check signatures.
+        preamble.push("export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test".to_owned());
+    }
+    let endpoint = if server.is_some() {
+        preamble.push(format!(
+            "kms-alias-conformance serve --listen {REPLAY_ADDR} --account {} &",
+            target.account().unwrap_or_default()
+        ));
+        format!("http://{REPLAY_ADDR}/")
+    } else {
+        url.to_string()
+    };
+    let embedded = server.is_some();
+    let reproducer = Reproducer {
+        endpoint,
+        preamble,
+        region: region.clone(),
+        session_token,
+        run_base,
+    };
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
     let shown = if server.is_some() {
         format!("the embedded reference at {url}")
@@ -222,7 +363,11 @@ async fn connect(
             eprintln!("warning: could not learn the account id from the endpoint ({e}); cases that use ${{account}} will fail");
         }
     }
-    Ok(target)
+    Ok(RunContext {
+        target,
+        reproducer,
+        embedded,
+    })
 }
 
 fn trials(shared: &Arc<Shared>) -> Vec<Trial> {
@@ -242,23 +387,28 @@ fn trials(shared: &Arc<Shared>) -> Vec<Trial> {
 }
 
 fn run_trial(shared: &Shared, fi: usize, ci: usize, trial: &str) -> Result<(), Failed> {
-    let Some(target) = &shared.target else {
+    let Some(ctx) = &shared.ctx else {
         return Err("no target (list mode)".into());
     };
     let file = &shared.files[fi];
     let case = &file.cases[ci];
-    let report = shared
+    let mut record = shared
         .runtime
-        .block_on(execute::run_case(target, file, case, trial));
-    let verdict = if report.passed() {
+        .block_on(execute::run_case(ctx, file, case, trial));
+    verdict::apply_baseline(
+        &mut record,
+        shared.baseline.as_ref().and_then(|b| b.get(trial)),
+    );
+    execute::add_reproduction(&mut record, &ctx.reproducer);
+    let outcome = if record.verdict.is_ok() {
         Ok(())
     } else {
-        Err(Failed::from(console::failure(&report, &shared.root)))
+        Err(Failed::from(console::failure(&record, &shared.root)))
     };
     shared
-        .reports
+        .records
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .push(report);
-    verdict
+        .push(record);
+    outcome
 }

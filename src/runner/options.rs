@@ -18,17 +18,32 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// `--prefix P`: the run prefix (default: `kac-` and 8 random hex digits).
     pub prefix: Option<String>,
+    /// `--baseline FILE`: known deviations of the target.
+    pub baseline: Option<PathBuf>,
+    /// `--update-baseline FILE`: write the current failures as a baseline.
+    pub update_baseline: Option<PathBuf>,
+    /// `--report FILE.json`: the whole run as JSON.
+    pub report: Option<PathBuf>,
+    /// `--target-name NAME`: the target's label in reports.
+    pub target_name: Option<String>,
     /// Arguments for libtest-mimic (filters, `--list`, `--skip`, ...).
     pub libtest: Vec<String>,
 }
 
 /// The usage text of `run`.
-pub const USAGE: &str = "usage: kms-alias-conformance run [--endpoint URL] [--region R] [--cases DIR] [--junit FILE] [--timeout SECS] [--prefix P] [FILTER] [LIBTEST OPTIONS]
+pub const USAGE: &str = "usage: kms-alias-conformance run [--endpoint URL] [--region R] [--cases DIR] [--baseline FILE] [--report FILE.json] [--junit FILE] [--timeout SECS] [--prefix P] [FILTER] [LIBTEST OPTIONS]
 
   --endpoint URL   the KMS endpoint (default: AWS_ENDPOINT_URL_KMS, then AWS_ENDPOINT_URL,
                    else the embedded reference on a free loopback port)
   --region R       the Region to sign for (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)
   --cases DIR      run the case files under DIR instead of the built-in corpus
+  --baseline FILE  known deviations of the target: listed trials that fail with the listed
+                   signature are xfail; with another signature they fail (changed); if they
+                   pass they are xpass and fail the run
+  --update-baseline FILE
+                   write the current failures as a baseline for review (refused when CI is set)
+  --report FILE    write the whole run as JSON (cases, checks, findings; see `schema --report`)
+  --target-name N  the target's name in reports (default: the endpoint)
   --junit FILE     also write a JUnit XML report
   --timeout SECS   per-request timeout (default 10)
   --prefix P       run prefix for every name the run creates (default kac-<random>)
@@ -46,6 +61,10 @@ impl RunOptions {
             junit: None,
             timeout: Duration::from_secs(10),
             prefix: None,
+            baseline: None,
+            update_baseline: None,
+            report: None,
+            target_name: None,
             libtest: Vec::new(),
         };
         let mut it = args.iter();
@@ -61,6 +80,10 @@ impl RunOptions {
                 "--junit",
                 "--timeout",
                 "--prefix",
+                "--baseline",
+                "--update-baseline",
+                "--report",
+                "--target-name",
             ];
             if !known.contains(&flag) {
                 o.libtest.push(arg.clone());
@@ -78,6 +101,10 @@ impl RunOptions {
                 "--region" => o.region = Some(value),
                 "--cases" => o.cases = Some(PathBuf::from(value)),
                 "--junit" => o.junit = Some(PathBuf::from(value)),
+                "--baseline" => o.baseline = Some(PathBuf::from(value)),
+                "--update-baseline" => o.update_baseline = Some(PathBuf::from(value)),
+                "--report" => o.report = Some(PathBuf::from(value)),
+                "--target-name" => o.target_name = Some(value),
                 "--prefix" => {
                     let ok = !value.is_empty()
                         && value.len() <= 40

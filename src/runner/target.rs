@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use super::execute::response_code;
+use super::check::response_code;
 use crate::client::{Client, WireRequest};
 use crate::spec::{Arn, Operation, CONTENT_TYPE};
 
