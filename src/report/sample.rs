@@ -533,6 +533,10 @@ pub fn demo_pair() -> Vec<Report> {
     };
     let reference = build("reference", "embedded reference", &[]);
     let mut emulator = build("emulator", "http://127.0.0.1:4566", DEMO_DEVIATIONS);
+    for (i, c) in emulator.cases.iter_mut().enumerate() {
+        c.duration_ms = 18 + (i as u64 * 7) % 23;
+    }
+    emulator.duration_ms = emulator.cases.iter().map(|c| c.duration_ms).sum();
     emulator.baseline = Some("baselines/emulator.json".to_string());
     vec![reference, emulator]
 }
