@@ -103,23 +103,28 @@ fn browse(exe: &Path, dir: &Path, url: &str, extra: &[String]) -> Browser {
             break status;
         }
         if started.elapsed() > TIMEOUT {
-            let _ = Command::new("kill")
-                .args(["-KILL", &format!("-{pgid}")])
-                .status();
+            let _ = child.kill();
+            kill_group(pgid);
             let _ = child.wait();
             panic!("Chromium did not finish within {TIMEOUT:?}; killed it");
         }
         std::thread::sleep(Duration::from_millis(100));
     };
     // The browser's helpers may outlive it and hold the pipes open.
-    let _ = Command::new("kill")
-        .args(["-KILL", &format!("-{pgid}")])
-        .stderr(Stdio::null())
-        .status();
+    kill_group(pgid);
     let stdout = String::from_utf8_lossy(&out_thread.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&err_thread.join().unwrap()).into_owned();
     assert!(status.success(), "Chromium exited with {status}\n{stderr}");
     Browser { stdout, stderr }
+}
+
+/// Kills the process group the browser leads (its helpers, and a wrapper
+/// script's children), without unsafe code: `kill -KILL -- -PGID`.
+fn kill_group(pgid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// Console lines (every `console.*` call and uncaught error is logged as

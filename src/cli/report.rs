@@ -1,6 +1,7 @@
 //! `report A.json B.json ...`: the HTML and Markdown views of run reports,
 //! merged into one column per report.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,8 +43,20 @@ pub fn run(args: ReportArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     if args.html.is_none() && args.markdown.is_none() {
-        print!("{}", markdown::render(&reports));
-        return ExitCode::SUCCESS;
+        let text = markdown::render(&reports);
+        let mut stdout = std::io::stdout().lock();
+        return match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => ExitCode::SUCCESS,
+            // `report ... | head` closing the pipe early is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write to stdout: {e}");
+                ExitCode::from(1)
+            }
+        };
     }
     let mut ok = true;
     let labels = matrix::labels(&reports).join(", ");
