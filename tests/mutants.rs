@@ -21,6 +21,13 @@
 //! own, so they get a non-verifying reference and `--skip protocol/auth`.
 //! Loopback only; every run is bounded by a timeout.
 //!
+//! Each run writes its JSON report, which the assertions read: a mutant is
+//! caught when a case under its clause's files does not pass (a wording-only
+//! mutant is caught as drift); together the mutants must produce every kind
+//! of deviation; a mutant whose only fault is a `{}` success body may fail
+//! only success-body checks, in at most one finding per operation; and a
+//! target that creates an alias but answers garbage must be left clean.
+//!
 //! `KAC_MUTANTS_ONLY=Name,Name` runs only those mutants (and the control);
 //! `KAC_MUTANTS_VERBOSE=1` also lists every failing trial per mutant.
 
@@ -38,6 +45,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kms_alias_conformance::reference::{self, Config, Credentials};
+use kms_alias_conformance::report::{Kind, Report, Verdict};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -67,14 +75,23 @@ struct Outcome {
     mutant: Option<Mutant>,
     exit: Option<i32>,
     passed: usize,
+    /// Trials that did not pass (failed, drifted, blocked, errored).
     failed: Vec<String>,
+    report: Option<Report>,
+    /// What `sweep` found left over after the run (one line per item).
+    leftovers: Vec<String>,
     output: String,
     elapsed: Duration,
 }
 
 impl Outcome {
     fn caught(&self) -> bool {
-        self.exit == Some(101) && !self.failed.is_empty()
+        let drift_only = self.exit == Some(0)
+            && self
+                .report
+                .as_ref()
+                .is_some_and(|r| r.cases.iter().any(|c| c.verdict == Verdict::Drift));
+        (self.exit == Some(101) || drift_only) && !self.failed.is_empty()
     }
 }
 
@@ -108,16 +125,20 @@ fn run_corpus(
     endpoint: SocketAddr,
     skip_auth: bool,
     tag: &str,
-) -> (Option<i32>, String) {
+) -> (Option<i32>, String, Option<Report>) {
     let out_path =
         std::env::temp_dir().join(format!("kac-mutants-{}-{tag}.out", std::process::id()));
+    let report_path =
+        std::env::temp_dir().join(format!("kac-mutants-{}-{tag}.json", std::process::id()));
     let out = fs::File::create(&out_path).unwrap();
     let mut cmd = common::bin();
     cmd.arg("run")
         .arg("--cases")
         .arg(cases)
         .args(["--endpoint", &format!("http://{endpoint}"), "-q"])
-        .args(["--timeout", "10"]);
+        .args(["--timeout", "10", "--prefix", &prefix_of(tag)])
+        .arg("--report")
+        .arg(&report_path);
     if skip_auth {
         cmd.args(["--skip", "protocol/auth"]);
     }
@@ -139,27 +160,50 @@ fn run_corpus(
     };
     let text = fs::read_to_string(&out_path).unwrap_or_default();
     let _ = fs::remove_file(&out_path);
-    (status, text)
+    let report = fs::read(&report_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Report>(&b).ok());
+    let _ = fs::remove_file(&report_path);
+    (status, text, report)
 }
 
-/// The `N passed` count and the names of the failing trials.
-fn parse(output: &str) -> (usize, Vec<String>) {
-    let mut failed: Vec<String> = output
-        .lines()
-        .filter_map(|l| l.strip_prefix("---- ")?.strip_suffix(" ----"))
-        .map(str::to_owned)
+/// The run prefix of a mutant's run: known, so that `sweep` can look for leftovers.
+fn prefix_of(tag: &str) -> String {
+    let clean: String = tag
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(30)
         .collect();
-    failed.sort();
-    failed.dedup();
-    let passed = output
+    format!("kac-m-{clean}")
+}
+
+/// `sweep --prefix` against the reference itself: what a run left behind.
+fn sweep(upstream: SocketAddr, tag: &str) -> Vec<String> {
+    let out = common::bin()
+        .args(["sweep", "--prefix", &prefix_of(tag)])
+        .args(["--endpoint", &format!("http://{upstream}")])
+        .stdin(Stdio::null())
+        .output()
+        .expect("sweep runs");
+    String::from_utf8_lossy(&out.stdout)
         .lines()
-        .find_map(|l| {
-            let rest = l.strip_prefix("test result: ")?;
-            let n = rest.split(". ").nth(1)?.split(" passed").next()?;
-            n.trim().parse().ok()
-        })
-        .unwrap_or(0);
-    (passed, failed)
+        .filter(|l| l.starts_with("deleted alias") || l.starts_with("scheduled key"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The passed count and the trials that did not pass, from the report.
+fn parse(report: Option<&Report>) -> (usize, Vec<String>) {
+    let Some(r) = report else {
+        return (0, Vec::new());
+    };
+    let failed = r
+        .cases
+        .iter()
+        .filter(|c| c.verdict != Verdict::Pass)
+        .map(|c| c.trial.clone())
+        .collect();
+    (r.summary.pass, failed)
 }
 
 async fn run_one(cases: Arc<PathBuf>, mutant: Option<Mutant>) -> Outcome {
@@ -180,19 +224,24 @@ async fn run_one(cases: Arc<PathBuf>, mutant: Option<Mutant>) -> Outcome {
     let label = mutant.map_or_else(|| "(identity)".to_owned(), |m| m.name());
     let addr = proxy.addr;
     let tag = label.trim_matches(|c| c == '(' || c == ')').to_owned();
-    let (exit, output) =
-        tokio::task::spawn_blocking(move || run_corpus(&cases, addr, !verify, &tag))
-            .await
-            .expect("run task");
+    let upstream = server.addr();
+    let (exit, output, report, leftovers) = tokio::task::spawn_blocking(move || {
+        let (exit, output, report) = run_corpus(&cases, addr, !verify, &tag);
+        (exit, output, report, sweep(upstream, &tag))
+    })
+    .await
+    .expect("run task");
     proxy.shutdown();
     server.shutdown();
-    let (passed, failed) = parse(&output);
+    let (passed, failed) = parse(report.as_ref());
     Outcome {
         label,
         mutant,
         exit,
         passed,
         failed,
+        report,
+        leftovers,
         output,
         elapsed: started.elapsed(),
     }
@@ -256,8 +305,16 @@ async fn the_corpus_catches_every_single_clause_mutant_and_passes_a_faithful_pro
             || o.failed
                 .iter()
                 .any(|f| expected.iter().any(|e| f.starts_with(e)));
+        if !o.leftovers.is_empty() {
+            problems.push(format!(
+                "{} left things behind that cleanup should have removed: {:?}",
+                o.label, o.leftovers
+            ));
+        }
         let verdict = match (kind, o.caught(), on_target) {
-            ("control" | "equivalent", false, _) if o.exit == Some(0) => "passes (ok)",
+            ("control" | "equivalent", false, _) if o.exit == Some(0) && o.failed.is_empty() => {
+                "passes (ok)"
+            }
             ("control" | "equivalent", _, _) => {
                 problems.push(format!("{} ({kind}) must pass every case", o.label));
                 "FAILS (suite over-strict or proxy unfaithful)"
@@ -309,6 +366,10 @@ async fn the_corpus_catches_every_single_clause_mutant_and_passes_a_faithful_pro
         "mutation score: {caught}/{} broken mutants caught",
         broken.len()
     );
+    if only.is_none() {
+        problems.extend(kinds_problems(&outcomes));
+    }
+    problems.extend(success_body_problems(&outcomes));
     for (_, o) in &outcomes {
         if std::env::var_os("KAC_MUTANTS_VERBOSE").is_some() {
             report!("== {}: {:?}", o.label, o.failed);
@@ -329,4 +390,70 @@ async fn the_corpus_catches_every_single_clause_mutant_and_passes_a_faithful_pro
         }
         panic!("mutation test problems:\n  {}", problems.join("\n  "));
     }
+}
+
+/// Together the broken mutants must produce every kind of deviation.
+fn kinds_problems(outcomes: &[(usize, Outcome)]) -> Vec<String> {
+    let seen: std::collections::BTreeSet<Kind> = outcomes
+        .iter()
+        .filter(|(_, o)| o.mutant.is_some_and(|m| BROKEN.contains(&m)))
+        .filter_map(|(_, o)| o.report.as_ref())
+        .flat_map(|r| r.cases.iter().filter_map(|c| c.kind))
+        .collect();
+    report!(
+        "kinds produced: {}",
+        seen.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+    );
+    Kind::ALL
+        .iter()
+        .filter(|k| !seen.contains(k))
+        .map(|k| format!("no mutant produces the kind {}", k.name()))
+        .collect()
+}
+
+/// A mutant whose only fault is the success body fails only success-body
+/// checks, grouped into at most one finding per operation.
+fn success_body_problems(outcomes: &[(usize, Outcome)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (_, o) in outcomes {
+        let Some(m) = o.mutant else { continue };
+        if !matches!(m, Mutant::SuccessBodyEmptyObject | Mutant::SuccessBodyNull) {
+            continue;
+        }
+        let Some(r) = &o.report else {
+            problems.push(format!("{} wrote no report", o.label));
+            continue;
+        };
+        for c in r.cases.iter().filter(|c| c.verdict != Verdict::Pass) {
+            let body_check = c
+                .signature
+                .as_deref()
+                .is_some_and(|s| s.contains(" | body | expected: empty (0 bytes) | "));
+            if c.kind != Some(Kind::WrongShape) || !body_check {
+                problems.push(format!(
+                    "{}: {} fails for another reason than its success body: {:?}",
+                    o.label, c.trial, c.signature
+                ));
+            }
+        }
+        let mut per_op = std::collections::BTreeMap::new();
+        for f in &r.findings {
+            *per_op.entry(f.operation.clone()).or_insert(0) += 1;
+        }
+        for (op, n) in per_op {
+            if n > 1 {
+                problems.push(format!(
+                    "{}: {n} findings for {op}, expected at most one",
+                    o.label
+                ));
+            }
+        }
+        report!(
+            "{}: {} findings from {} failing cases",
+            o.label,
+            r.findings.len(),
+            o.failed.len()
+        );
+    }
+    problems
 }

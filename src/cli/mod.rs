@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod report;
 mod run;
 mod schema;
 mod serve;
@@ -28,6 +29,8 @@ enum Command {
     Schema,
     /// Remove what earlier runs with a given prefix left behind on an endpoint.
     Sweep(sweep::SweepArgs),
+    /// Merge run reports (`run --report`) into an HTML page and Markdown.
+    Report(report::ReportArgs),
 }
 
 impl Cli {
@@ -38,6 +41,7 @@ impl Cli {
             Command::Serve(args) => serve::run(args),
             Command::Schema => schema::run(),
             Command::Sweep(args) => sweep::run(args),
+            Command::Report(args) => report::run(args),
         }
     }
 }

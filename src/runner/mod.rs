@@ -84,14 +84,14 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
     // Trials wait on the network, not the CPU: more threads than cores pay.
     targs.test_threads.get_or_insert(8);
 
-    let (files, root) = match load_corpus(&opts, defaults) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
     if opts.update_baseline.is_some() && std::env::var_os("CI").is_some() {
         eprintln!("error: --update-baseline does not write when CI is set: run it locally and review the file");
         return ExitCode::from(EXIT_USAGE);
     }
+    let (files, root) = match load_corpus(&opts, defaults) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let baseline = match &opts.baseline {
         None => None,
         Some(path) => {
@@ -154,6 +154,22 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         console::throughput(ctx.target.client.requests_sent(), started.elapsed())
     );
 
+    if !ctx.embedded {
+        // A name the target stored in another spelling than asked (cut
+        // short, a character replaced) escapes per-case cleanup.
+        match shared
+            .runtime
+            .block_on(sweep::sweep_aliases(&ctx.target, &ctx.target.prefix))
+        {
+            Ok(r) if !r.aliases.is_empty() => println!(
+                "swept {} alias(es) under alias/{}/ that the target stored under names no case asked for",
+                r.aliases.len(),
+                ctx.target.prefix
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("warning: the closing sweep of alias/{}/ failed: {e}", ctx.target.prefix),
+        }
+    }
     let mut cases = std::mem::take(&mut *shared.records.lock().unwrap_or_else(|p| p.into_inner()));
     cases.sort_by(|a, b| a.trial.cmp(&b.trial));
     let findings = report::group(&cases);

@@ -19,6 +19,15 @@ pub struct SweepReport {
 
 /// Deletes the prefix's aliases and schedules its keys for deletion.
 pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String> {
+    let mut report = sweep_aliases(target, prefix).await?;
+    sweep_keys(target, prefix, &mut report).await?;
+    Ok(report)
+}
+
+/// Deletes the prefix's aliases only: what a run does at its end, for the
+/// names a target stored under another spelling than the case asked for
+/// (cut short, a character replaced), which per-case cleanup cannot name.
+pub async fn sweep_aliases(target: &Target, prefix: &str) -> Result<SweepReport, String> {
     let mut report = SweepReport::default();
     let alias_prefix = format!("alias/{prefix}/");
     for entry in list_all(target, Operation::ListAliases, "Aliases").await? {
@@ -36,6 +45,10 @@ pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String>
             Err(e) => report.errors.push(format!("DeleteAlias {name}: {e}")),
         }
     }
+    Ok(report)
+}
+
+async fn sweep_keys(target: &Target, prefix: &str, report: &mut SweepReport) -> Result<(), String> {
     let description = format!("kms-alias-conformance {prefix} ");
     for entry in list_all(target, Operation::ListKeys, "Keys").await? {
         let Some(id) = entry.get("KeyId").and_then(Value::as_str) else {
@@ -67,7 +80,7 @@ pub async fn sweep(target: &Target, prefix: &str) -> Result<SweepReport, String>
             Err(e) => report.errors.push(format!("ScheduleKeyDeletion {id}: {e}")),
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Every entry of a paginated list operation.

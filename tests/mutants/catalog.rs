@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::proxy::{Req, Resp, Upstream};
+use crate::proxy::{Req, Resp, Upstream, HANG_UP};
 
 /// One way to be wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +138,17 @@ pub enum Mutant {
     /// instead of Disabled.
     CancelEnablesKey,
 
+    // ---- targets that lack an operation or break the transport -------------
+    /// UpdateAlias is not served at all (UnknownOperationException): its
+    /// cases are blocked, not failed.
+    UpdateAliasUnsupported,
+    /// DescribeKey hangs up without an answer: its cases end in a transport
+    /// error.
+    DescribeKeyHangsUp,
+    /// CreateAlias creates the alias, then answers garbage (not JSON, 200):
+    /// cleanup must still remove it.
+    CreateAnswersGarbage,
+
     // ---- equivalent mutants: AWS-compatible variations the suite must pass --
     /// F: `__type` namespaced (`com.amazonaws.kms#Code`), as SDKs allow.
     NamespacedErrorType,
@@ -203,6 +214,9 @@ pub const BROKEN: &[Mutant] = &[
     DeleteMissingAliasSucceeds,
     UpdateMissingAliasSucceeds,
     CancelEnablesKey,
+    UpdateAliasUnsupported,
+    DescribeKeyHangsUp,
+    CreateAnswersGarbage,
 ];
 
 /// Mutants that break a clause the corpus does not check yet. Each is
@@ -232,6 +246,9 @@ impl Mutant {
             NoRequestId => &["protocol/request-id::"],
             ConstantRequestId => &["protocol/request-id::two-requests-get-different-request-ids"],
             SuccessBodyNull | SuccessBodyEmptyObject => &["protocol/empty-success-body::"],
+            UpdateAliasUnsupported => &["UpdateAlias/"],
+            DescribeKeyHangsUp => &["DescribeKey/"],
+            CreateAnswersGarbage => &["CreateAlias/success-shape::"],
             PlainJsonContentType => &["protocol/empty-success-body::", "protocol/error-body::"],
             SerializationIs500 => &["protocol/malformed-body::"],
             UnknownOperationIs404 => &["protocol/unknown-operation::"],
@@ -300,6 +317,12 @@ impl Mutant {
     async fn before(self, up: &Upstream, req: &mut Req) -> Option<Resp> {
         let op = req.op().to_owned();
         match self {
+            UpdateAliasUnsupported if op == "UpdateAlias" => {
+                return Some(Resp::error(400, "UnknownOperationException", None));
+            }
+            DescribeKeyHangsUp if op == "DescribeKey" => {
+                return Some(Resp::new(HANG_UP, bytes::Bytes::new()));
+            }
             StrictUnknownMembers => {
                 let operation = kms_alias_conformance::spec::Operation::from_name(&op)?;
                 let known = kms_alias_conformance::spec::members(operation);
@@ -451,6 +474,9 @@ impl Mutant {
             }
             SuccessBodyNull if ALIAS_OPS.contains(&op) && resp.status == 200 => {
                 resp.body = "null".into();
+            }
+            CreateAnswersGarbage if op == "CreateAlias" && resp.status == 200 => {
+                resp.body = "<html>Service Unavailable</html>".into();
             }
             SuccessBodyEmptyObject if ALIAS_OPS.contains(&op) && resp.status == 200 => {
                 resp.body = "{}".into();

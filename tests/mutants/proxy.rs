@@ -2,7 +2,6 @@
 //! [`Mutant`] to every exchange. Loopback only; every request upstream is
 //! bounded by a timeout.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -336,10 +335,14 @@ pub async fn start(upstream: SocketAddr, mutant: Option<Mutant>) -> Proxy {
     Proxy { addr, stop }
 }
 
+/// The status a mutant gives a [`Resp`] to make the proxy hang up instead
+/// of answering (a transport failure for the client).
+pub const HANG_UP: u16 = 0;
+
 async fn handle(
     ctx: Arc<Ctx>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = req.into_parts();
     let body = match tokio::time::timeout(UPSTREAM_TIMEOUT, body.collect()).await {
         Ok(Ok(b)) => b.to_bytes(),
@@ -359,6 +362,10 @@ async fn handle(
         None => ctx.up.forward(&req).await,
         Some(m) => m.exchange(&ctx.up, req).await,
     };
+    if resp.status == HANG_UP {
+        // An error from the service makes hyper drop the connection unanswered.
+        return Err(std::io::Error::other("mutant hangs up"));
+    }
     let mut out = Response::new(Full::new(resp.body));
     *out.status_mut() = hyper::StatusCode::from_u16(resp.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
