@@ -173,3 +173,14 @@ fn a_stale_entry_is_an_error_with_file_and_line() {
     assert!(all.contains("nothing was run"), "{all}");
     let _ = std::fs::remove_file(base);
 }
+
+#[test]
+fn the_report_schema_comes_from_the_report_types() {
+    let out = common::bin().args(["schema", "--report"]).output().unwrap();
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "Report");
+    for member in ["findings", "cases", "summary", "target"] {
+        assert!(schema["properties"].get(member).is_some(), "{member}");
+    }
+}

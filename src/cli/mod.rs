@@ -25,8 +25,8 @@ enum Command {
     Run(run::RunArgs),
     /// Serve the reference KMS service (an emulator of the alias API).
     Serve(serve::ServeArgs),
-    /// Print the JSON Schema of the case-file format.
-    Schema,
+    /// Print the JSON Schema of the case-file format (or, with --report, of run reports).
+    Schema(schema::SchemaArgs),
     /// Remove what earlier runs with a given prefix left behind on an endpoint.
     Sweep(sweep::SweepArgs),
     /// Merge run reports (`run --report`) into an HTML page and Markdown.
@@ -39,7 +39,7 @@ impl Cli {
         match self.command {
             Command::Run(args) => run::run(args),
             Command::Serve(args) => serve::run(args),
-            Command::Schema => schema::run(),
+            Command::Schema(args) => schema::run(args),
             Command::Sweep(args) => sweep::run(args),
             Command::Report(args) => report::run(args),
         }
