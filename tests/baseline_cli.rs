@@ -10,6 +10,8 @@ use kms_alias_conformance::report::{Kind, Report, Verdict};
 
 mod common;
 
+use common::text;
+
 const STATUS: &str = "wrong::expects-the-wrong-status";
 const MESSAGE: &str = "wrong::expects-the-wrong-message";
 const DRIFT: &str = "wrong::drifts-without-failing";
@@ -32,14 +34,6 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn report(path: &PathBuf) -> Report {

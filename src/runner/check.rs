@@ -349,14 +349,23 @@ fn classify(
                 "status" => Kind::WrongStatus,
                 "message" => Kind::WrongMessage,
                 _ if role == Role::Verify && want_ok == got_ok => Kind::WrongState,
-                // A read that answers with other values than the state
-                // warrants shows the wrong state; a missing or mistyped
+                // A read that answers another value where the state warrants
+                // one shows the wrong state; a missing, extra or mistyped
                 // member is shape.
-                w if read && w.starts_with("body $") && c.actual != "(absent)" => Kind::WrongState,
+                w if read && w.starts_with("body $") && scalars(&c.expected, &c.actual) => {
+                    Kind::WrongState
+                }
                 _ => Kind::WrongShape,
             }),
         };
     }
+}
+
+/// Whether a mismatch compares two JSON scalars (a value, not a structure).
+fn scalars(expected: &str, actual: &str) -> bool {
+    let scalar =
+        |t: &str| serde_json::from_str::<Value>(t).is_ok_and(|v| !v.is_array() && !v.is_object());
+    scalar(expected) && scalar(actual)
 }
 
 /// `400 ValidationException`, or `200` when there is no error code.

@@ -1,6 +1,6 @@
 //! Shared by the test binaries that spawn `kms-alias-conformance`.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The binary with an environment that cannot steer it: no endpoint, Region
 /// or credentials from the caller, and no shared AWS files.
@@ -21,4 +21,14 @@ pub fn bin() -> Command {
     c.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
         .env("AWS_CONFIG_FILE", "/nonexistent/config");
     c
+}
+
+/// Stdout then stderr of a finished run, for assertions and their messages.
+#[allow(dead_code)] // not every test binary that shares this module reads output
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }

@@ -173,7 +173,8 @@ impl Cx<'_> {
 /// matcher: KMS members are PascalCase, so the guess is safe. Short keywords
 /// get a tighter distance, or every two-letter word would be a typo.
 fn near_keyword(key: &str) -> Option<&'static str> {
-    if !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+    // `__type` and the like are wire members of AWS JSON, never matchers.
+    if key.starts_with("__") || !key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
         return None;
     }
     MATCHER_KEYWORDS.iter().copied().find(|kw| {
@@ -212,6 +213,7 @@ mod tests {
         assert_eq!(near_keyword("id"), None);
         assert_eq!(near_keyword("Gt"), None);
         assert_eq!(near_keyword("message"), None);
+        assert_eq!(near_keyword("__type"), None);
     }
 
     #[test]
