@@ -170,61 +170,83 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
             Err(e) => eprintln!("warning: the closing sweep of alias/{}/ failed: {e}", ctx.target.prefix),
         }
     }
-    let mut cases = std::mem::take(&mut *shared.records.lock().unwrap_or_else(|p| p.into_inner()));
-    cases.sort_by(|a, b| a.trial.cmp(&b.trial));
-    let findings = report::group(&cases);
-    let summary = report::summarise(&cases);
-    if let Some(table) = console::findings(&findings) {
-        println!("{table}");
-    }
-    println!("{}", console::closing(&summary, &cases));
+    let cases = std::mem::take(&mut *shared.records.lock().unwrap_or_else(|p| p.into_inner()));
+    let report = assemble(&opts, ctx, cases, started_unix, started.elapsed());
     let mut status = conclusion.exit_code();
-    if let Some(path) = &opts.junit {
-        if let Err(e) = junit::write(path, &cases, &shared.root) {
-            eprintln!("error: {e}");
-            status = ExitCode::from(EXIT_USAGE);
-        }
-    }
-    if let Some(path) = &opts.update_baseline {
-        let text = baseline::render(&cases, shared.baseline.as_ref(), &ctx_label(&opts, ctx));
-        match std::fs::write(path, text) {
-            Ok(()) => println!("wrote the baseline {} for review", path.display()),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                status = ExitCode::from(EXIT_USAGE);
-            }
-        }
-    }
-    if let Some(path) = &opts.report {
-        let report = Report {
-            format: REPORT_FORMAT,
-            tool: format!("kms-alias-conformance {}", env!("CARGO_PKG_VERSION")),
-            target: TargetInfo {
-                label: ctx_label(&opts, ctx),
-                endpoint: endpoint_name(ctx),
-                region: ctx.target.client.region().to_owned(),
-                dialect: "aws".into(),
-                prefix: ctx.target.prefix.clone(),
-            },
-            started_unix,
-            duration_ms: started.elapsed().as_millis() as u64,
-            baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
-            summary,
-            findings,
-            cases,
-        };
-        let written = serde_json::to_vec_pretty(&report)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| std::fs::write(path, bytes).map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            eprintln!("error: cannot write the report {}: {e}", path.display());
-            status = ExitCode::from(EXIT_USAGE);
-        }
+    if !write_views(&opts, &shared, &report) {
+        status = ExitCode::from(EXIT_USAGE);
     }
     if let Some(s) = server {
         s.shutdown();
     }
     status
+}
+
+/// The run as data, which every view reads.
+fn assemble(
+    opts: &RunOptions,
+    ctx: &RunContext,
+    mut cases: Vec<CaseRecord>,
+    started_unix: u64,
+    elapsed: std::time::Duration,
+) -> Report {
+    cases.sort_by(|a, b| a.trial.cmp(&b.trial));
+    Report {
+        format: REPORT_FORMAT,
+        tool: format!("kms-alias-conformance {}", env!("CARGO_PKG_VERSION")),
+        target: TargetInfo {
+            label: ctx_label(opts, ctx),
+            endpoint: endpoint_name(ctx),
+            region: ctx.target.client.region().to_owned(),
+            dialect: "aws".into(),
+            prefix: ctx.target.prefix.clone(),
+        },
+        started_unix,
+        duration_ms: elapsed.as_millis() as u64,
+        baseline: opts.baseline.as_ref().map(|p| p.display().to_string()),
+        summary: report::summarise(&cases),
+        findings: report::group(&cases),
+        cases,
+    }
+}
+
+/// The console's closing findings and verdicts, then the files asked for
+/// (JUnit, baseline, JSON). False when a file could not be written.
+fn write_views(opts: &RunOptions, shared: &Shared, report: &Report) -> bool {
+    if let Some(table) = console::findings(&report.findings) {
+        println!("{table}");
+    }
+    println!("{}", console::closing(&report.summary, &report.cases));
+    let mut ok = true;
+    let mut fail = |e: String| {
+        eprintln!("error: {e}");
+        ok = false;
+    };
+    if let Some(path) = &opts.junit {
+        if let Err(e) = junit::write(path, &report.cases, &shared.root) {
+            fail(e);
+        }
+    }
+    if let Some(path) = &opts.update_baseline {
+        let text = baseline::render(
+            &report.cases,
+            shared.baseline.as_ref(),
+            &report.target.label,
+        );
+        match std::fs::write(path, text) {
+            Ok(()) => println!("wrote the baseline {} for review", path.display()),
+            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+    if let Some(path) = &opts.report {
+        let written = serde_json::to_vec_pretty(report)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| std::fs::write(path, bytes).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            fail(format!("cannot write the report {}: {e}", path.display()));
+        }
+    }
+    ok
 }
 
 /// The target's name in reports.
