@@ -23,7 +23,8 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    /// An error at `span` of `text` (a span of line 0 points past the end).
+    /// An error at `span` of `text` (a span of line 0, or of a line past the
+    /// text's last, points past the end of the last line).
     pub fn at(
         file: &str,
         text: &str,
@@ -32,7 +33,10 @@ impl LoadError {
         field: &str,
         kind: LoadErrorKind,
     ) -> LoadError {
-        let span = if span.line == 0 {
+        // The parser puts an error at the end of input on the line after the
+        // last one, which a text without a final newline does not have.
+        let last_line = text.matches('\n').count() + 1;
+        let span = if span.line == 0 || span.line > last_line {
             let lines = text.lines().count().max(1);
             let last = text.lines().last().unwrap_or("");
             Span {
@@ -225,6 +229,27 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_past_the_last_line_is_put_at_its_end() {
+        let e = |text: &str, line| {
+            let span = Span { line, column: 1 };
+            LoadError::at(
+                "f.yaml",
+                text,
+                span,
+                1,
+                "",
+                LoadErrorKind::Invalid("x".into()),
+            )
+        };
+        let past = e("{a", 2);
+        assert_eq!(past.span, Some(Span { line: 1, column: 3 }));
+        assert_eq!(past.line_text.as_deref(), Some("{a"));
+        // after a final newline the empty last line exists
+        assert_eq!(e("a: b\n", 2).span, Some(Span { line: 2, column: 1 }));
+        assert_eq!(e("a\nb", 2).span, Some(Span { line: 2, column: 1 }));
+    }
 
     #[test]
     fn suggests_near_names_and_lists_far_ones() {

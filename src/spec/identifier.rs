@@ -102,6 +102,18 @@ impl Arn {
     }
 }
 
+impl std::fmt::Display for Arn {
+    /// The ARN's text, `arn:<partition>:kms:<region>:<account>:<resource>`:
+    /// [`Arn::parse`] of it gives the same `Arn` back.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "arn:{}:kms:{}:{}:{}",
+            self.partition, self.region, self.account, self.resource
+        )
+    }
+}
+
 /// What a key identifier names, once checked against the request's scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyRef {
@@ -213,6 +225,24 @@ mod tests {
         );
         assert_eq!(partition("cn-north-1"), "aws-cn");
         assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
+    }
+
+    #[test]
+    fn arns_format_back_to_their_text() {
+        for text in [
+            format!("arn:aws:kms:us-east-1:111122223333:key/{ID}"),
+            "arn:aws-cn:kms:cn-north-1:111122223333:alias/a:b/c".to_owned(),
+            "arn:aws:kms:::".to_owned(),
+        ] {
+            let arn = Arn::parse(&text).unwrap();
+            assert_eq!(arn.to_string(), text);
+            assert_eq!(Arn::parse(&arn.to_string()), Some(arn));
+        }
+        let s = scope();
+        assert_eq!(
+            Arn::parse(&s.key_arn(ID)).unwrap().to_string(),
+            s.key_arn(ID)
+        );
     }
 
     #[test]
