@@ -187,7 +187,7 @@ pub fn oracle_code(resp: &WireResponse) -> Option<String> {
         _ => {
             let mut found = None;
             for (k, v) in &resp.headers {
-                if k.to_ascii_lowercase() == "x-amzn-errortype" {
+                if k.eq_ignore_ascii_case("x-amzn-errortype") {
                     found = Some(v.clone());
                     break;
                 }

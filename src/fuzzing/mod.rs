@@ -23,8 +23,11 @@ pub mod endpoint_response;
 pub mod key_identifier;
 pub mod reference_request;
 
+/// A target's property: panics when the input breaks it.
+pub type Property = fn(&[u8]);
+
 /// Every target by name, for the corpus replay: `(name, property)`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Property)] = &[
     ("alias_name", alias_name),
     ("key_identifier", key_identifier),
     ("case_file", case_file),
