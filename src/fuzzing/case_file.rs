@@ -30,7 +30,15 @@ pub fn check_text(text: &str) {
     assert!(rendered.starts_with("error: "), "no headline:\n{rendered}");
     assert!(!err.kind.description().is_empty(), "{err:?}");
     assert!(!err.kind.fixme().is_empty(), "no detail: {err:?}");
-    let lines = text.lines().count().max(1);
+    // YAML's line breaks: `\r\n`, `\n`, or a lone `\r`.
+    let mut lines = 1;
+    let mut prev_cr = false;
+    for c in text.chars() {
+        if c == '\r' || (c == '\n' && !prev_cr) {
+            lines += 1;
+        }
+        prev_cr = c == '\r';
+    }
     match err.span {
         Some(span) => {
             assert!(span.line >= 1 && span.column >= 1, "{err:?}");
@@ -40,6 +48,15 @@ pub fn check_text(text: &str) {
                 "line {} of {lines}: {err:?}",
                 span.line
             );
+            // The line shown is the span's line, YAML's breaks counted.
+            let shown: String = text
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .split('\n')
+                .nth(span.line - 1)
+                .unwrap_or("")
+                .to_owned();
+            assert_eq!(err.line_text.as_deref(), Some(shown.as_str()), "{err:?}");
             let at = format!("--> {FILE}:{}:{}", span.line, span.column);
             assert!(rendered.contains(&at), "no `{at}` in:\n{rendered}");
         }
