@@ -5,6 +5,7 @@
 
 pub mod case;
 pub mod client;
+pub mod fuzzing;
 pub mod reference;
 pub mod report;
 pub mod runner;

@@ -33,12 +33,14 @@ impl LoadError {
         field: &str,
         kind: LoadErrorKind,
     ) -> LoadError {
-        // The parser puts an error at the end of input on the line after the
-        // last one, which a text without a final newline does not have.
-        let last_line = text.matches('\n').count() + 1;
-        let span = if span.line == 0 || span.line > last_line {
-            let lines = text.lines().count().max(1);
-            let last = text.lines().last().unwrap_or("");
+        // Lines as YAML counts them (a lone `\r` breaks a line too). The
+        // parser puts an error at the end of input on the line after the
+        // last one, which a text without a final line break does not have.
+        let lines: Vec<&str> = yaml_lines(text).collect();
+        let last_line = lines.len() + usize::from(text.ends_with(['\n', '\r']));
+        let span = if span.line == 0 || span.line > last_line.max(1) {
+            let last = lines.last().copied().unwrap_or("");
+            let lines = lines.len().max(1);
             Span {
                 line: lines,
                 column: last.chars().count() + 1,
@@ -50,7 +52,7 @@ impl LoadError {
             file: file.to_string(),
             span: Some(span),
             width: width.max(1),
-            line_text: Some(text.lines().nth(span.line - 1).unwrap_or("").to_string()),
+            line_text: Some(lines.get(span.line - 1).copied().unwrap_or("").to_string()),
             field: field.to_string(),
             kind: Box::new(kind),
         }
@@ -67,6 +69,28 @@ impl LoadError {
             kind: Box::new(kind),
         }
     }
+}
+
+/// The lines of `text` as the YAML parser counts them: a line ends at
+/// `\r\n`, `\n` or a lone `\r` (YAML 1.2 b-break), where `str::lines`
+/// would not split at a lone `\r`. A final break opens no line.
+fn yaml_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                let next = &t[i + skip..];
+                rest = (!next.is_empty()).then_some(next);
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                (!t.is_empty()).then_some(t)
+            }
+        }
+    })
 }
 
 /// What is wrong with a case file.
@@ -261,6 +285,37 @@ mod tests {
             did_you_mean("zzzzzz", ["status", "error"]),
             "expected one of `status`, `error`"
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_yaml() {
+        // Found by the case_file fuzz target: the parser counts `\r` as a
+        // break, so the span's line must be looked up the same way.
+        let text = "a: 1\rb: 2\r\nc: [\n";
+        assert_eq!(
+            yaml_lines(text).collect::<Vec<_>>(),
+            ["a: 1", "b: 2", "c: ["]
+        );
+        let span = Span { line: 3, column: 4 };
+        let err = LoadError::at(
+            "x.yaml",
+            text,
+            span,
+            1,
+            "",
+            LoadErrorKind::Invalid("x".into()),
+        );
+        assert_eq!(err.line_text.as_deref(), Some("c: ["));
+        let end = LoadError::at(
+            "x.yaml",
+            text,
+            Span { line: 0, column: 0 },
+            1,
+            "",
+            LoadErrorKind::Invalid("x".into()),
+        );
+        assert_eq!(end.span, Some(Span { line: 3, column: 5 }));
+        assert_eq!(yaml_lines("").count(), 0);
     }
 
     #[test]

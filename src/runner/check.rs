@@ -188,18 +188,26 @@ pub fn judge(
         serde_json::from_slice(&response.body).ok()
     };
     let code = error_code(body.as_ref(), response);
+    // An empty `__type` is still an error code, and must show as one.
+    let shown = |c: &String| {
+        if c.is_empty() {
+            "(an empty error code)".to_owned()
+        } else {
+            c.clone()
+        }
+    };
     let expects_success = (200..300).contains(&status);
     let code_check = match (&expect.error, &code) {
         (Some(candidates), Some(actual)) => Some((
             one_of(candidates),
-            (!candidates.iter().any(|c| c == actual)).then(|| actual.clone()),
+            (!candidates.iter().any(|c| c == actual)).then(|| shown(actual)),
         )),
         (Some(candidates), None) => Some((
             one_of(candidates),
             Some("(no __type in the body, no x-amzn-ErrorType header)".to_owned()),
         )),
         (None, Some(actual)) if expects_success => {
-            Some(("no error".to_owned(), Some(actual.clone())))
+            Some(("no error".to_owned(), Some(shown(actual))))
         }
         (None, None) if expects_success => Some(("no error".to_owned(), None)),
         _ => None,
@@ -460,5 +468,49 @@ fn expected_value(m: &Matcher, vars: &Vars) -> Value {
             Value::Array(items.iter().map(|m| expected_value(m, vars)).collect())
         }
         other => Value::String(format!("<{}>", matchers::describe(other, vars))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::load_str;
+    use crate::case::vars::VarContext;
+
+    #[test]
+    fn an_empty_error_code_is_shown_as_one() {
+        // Found by the endpoint_response fuzz target: `{"__type": ""}` on a
+        // 200 failed the code check with an empty `actual`.
+        let file = load_str(
+            "x.yaml",
+            "operation: CreateAlias\nclause: c\nsource: s\nevidence: recorded\ncases:\n  - name: n\n    steps:\n      - request: {}\n        expect: {status: 200}\n",
+        )
+        .unwrap();
+        let grade = StepGrade {
+            clause: "c".into(),
+            source: "s".into(),
+            evidence: Evidence::Recorded,
+        };
+        let vars = Vars::new(VarContext {
+            prefix: "p".into(),
+            case_token: "t".into(),
+            region: "us-east-1".into(),
+            account: None,
+            partition: "aws".into(),
+        });
+        let response = WireResponse {
+            status: 200,
+            headers: vec![],
+            body: br#"{"__type": ""}"#.to_vec(),
+        };
+        let expect = &file.cases[0].steps[0].expect;
+        let judged = judge(expect, Role::Check, None, &grade, "s", &response, &vars).unwrap();
+        let code = judged
+            .checks
+            .iter()
+            .find(|c| c.what == "error code")
+            .unwrap();
+        assert_eq!(code.outcome, CheckOutcome::Fail);
+        assert_eq!(code.actual, "(an empty error code)");
     }
 }

@@ -1,0 +1,74 @@
+//! Replays the committed seed corpora, `fuzz/corpus/<target>/*`, through the
+//! property functions the cargo-fuzz targets call (`kms_alias_conformance::
+//! fuzzing`), so `cargo test` checks every seed, and every crash input that
+//! joined a corpus, on stable without a fuzzer.
+
+use std::path::Path;
+
+use kms_alias_conformance::fuzzing::TARGETS;
+
+fn replay(target: &str, property: fn(&[u8])) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("no corpus at {}: {e}", dir.display()))
+        .map(|e| e.expect("a readable corpus entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "the corpus {} is empty: a target needs seeds",
+        dir.display()
+    );
+    for path in &files {
+        let data = std::fs::read(path).expect("a readable corpus file");
+        let outcome = std::panic::catch_unwind(|| property(&data));
+        if outcome.is_err() {
+            panic!(
+                "{target}: {} breaks a property (replay it with `cargo fuzz run {target} {}`)",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_target_has_a_corpus_directory() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut dirs: Vec<String> = std::fs::read_dir(&root)
+        .expect("fuzz/corpus")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    let mut names: Vec<String> = TARGETS.iter().map(|(n, _)| n.to_string()).collect();
+    names.sort();
+    assert_eq!(dirs, names, "one corpus per target, no stray ones");
+}
+
+#[test]
+fn alias_name_corpus() {
+    replay("alias_name", TARGETS[0].1);
+}
+
+#[test]
+fn key_identifier_corpus() {
+    replay("key_identifier", TARGETS[1].1);
+}
+
+#[test]
+fn case_file_corpus() {
+    replay("case_file", TARGETS[2].1);
+}
+
+#[test]
+fn reference_request_corpus() {
+    replay("reference_request", TARGETS[3].1);
+}
+
+#[test]
+fn endpoint_response_corpus() {
+    replay("endpoint_response", TARGETS[4].1);
+}
