@@ -10,3 +10,4 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod spec;
+pub mod vectors;

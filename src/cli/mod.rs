@@ -9,6 +9,7 @@ mod run;
 mod schema;
 mod serve;
 mod sweep;
+mod vectors;
 
 /// Conformance harness, reference emulator and fuzzing suite for the AWS KMS alias API.
 #[derive(Debug, Parser)]
@@ -31,6 +32,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Merge run reports (`run --report`) into an HTML page and Markdown.
     Report(report::ReportArgs),
+    /// Write labelled test vectors (JSON Lines) for other implementations' validators.
+    Vectors(vectors::VectorsArgs),
 }
 
 impl Cli {
@@ -42,6 +45,7 @@ impl Cli {
             Command::Schema(args) => schema::run(args),
             Command::Sweep(args) => sweep::run(args),
             Command::Report(args) => report::run(args),
+            Command::Vectors(args) => vectors::run(args),
         }
     }
 }
