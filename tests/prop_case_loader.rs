@@ -13,69 +13,42 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use kms_alias_conformance::case::load::load_str;
+use kms_alias_conformance::case::load::MATCHER_KEYWORDS;
 use kms_alias_conformance::case::LoadErrorKind;
 
-const KEYS: &[&str] = &[
-    // file
-    "operation",
-    "clause",
-    "source",
-    "evidence",
-    "fixtures",
-    "cases",
-    // fixtures
-    "keys",
-    "KeySpec",
-    "KeyUsage",
-    "Origin",
-    "MultiRegion",
-    "state",
-    // case
-    "name",
-    "ignore",
-    "steps",
-    // step
-    "op",
-    "request",
-    "raw",
-    "raw_base64",
-    "headers",
-    "unsigned",
-    "method",
-    "path",
-    "expect",
-    "capture",
-    "eventually",
-    "role",
-    "timeout",
-    "interval",
-    // expect
-    "status",
-    "error",
-    "message",
-    "body",
-    // matchers
-    "eq",
-    "regex",
-    "present",
-    "absent",
-    "type",
-    "gt",
-    "ge",
-    "lt",
-    "le",
-    "ne",
-    "len",
-    "contains",
-    "excludes",
-    "any_of",
-    // request members
-    "AliasName",
-    "TargetKeyId",
-    "KeyId",
-    "Limit",
-    "Marker",
-];
+/// Request members the format does not name, but cases do.
+const MEMBERS: &[&str] = &["AliasName", "TargetKeyId", "KeyId", "Limit", "Marker"];
+
+/// Every key of the format, read from its JSON Schema (so a key added to the
+/// format is generated too), the matcher keywords, and request members.
+fn keys() -> Vec<String> {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(schema_keys).clone()
+}
+
+fn schema_keys() -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let schema = serde_json::to_value(kms_alias_conformance::case::json_schema())
+        .expect("the schema is JSON");
+    let mut out = Vec::new();
+    walk(&schema, &mut out);
+    out.extend(MATCHER_KEYWORDS.iter().map(|k| k.to_string()));
+    out.extend(MEMBERS.iter().map(|k| k.to_string()));
+    out.sort();
+    out.dedup();
+    out
+}
 
 const WORDS: &[&str] = &[
     "CreateAlias",
@@ -131,7 +104,7 @@ const WORDS: &[&str] = &[
 
 fn key() -> BoxedStrategy<String> {
     prop_oneof![
-        6 => prop::sample::select(KEYS).prop_map(str::to_owned),
+        6 => prop::sample::select(keys()),
         1 => "[a-zA-Z_]{1,10}",
         1 => any::<String>(),
     ]
