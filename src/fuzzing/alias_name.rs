@@ -4,6 +4,9 @@
 use crate::spec::alias::{check_alias_name, is_reserved, verdict};
 use crate::spec::{Constraint, ErrorCode, Fault, Pattern};
 
+/// `alias/` in characters.
+const PREFIX_CHARS: usize = 6;
+
 /// Inputs longer than this are cut: names past 257 units all fail the same way.
 pub const MAX_INPUT: usize = 1024;
 
@@ -94,11 +97,7 @@ pub fn name_of(data: &[u8]) -> String {
                 text.chars().collect()
             };
             let mut name = String::from("alias/");
-            let mut i = 0;
-            while name.chars().count() < want {
-                name.push(fill[i % fill.len()]);
-                i += 1;
-            }
+            name.extend(fill.iter().cycle().take(want - PREFIX_CHARS));
             name
         }
     }
