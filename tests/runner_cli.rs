@@ -260,6 +260,81 @@ fn signs_with_keys_from_the_shared_credentials_file() {
 }
 
 #[test]
+fn signs_with_keys_from_a_credential_process_profile() {
+    // The SDK's default chain: a `credential_process` profile in the config
+    // file (no network), giving temporary keys with a session token.
+    let (mut server, endpoint) = verifying_server("AKIDPROCESS", "process-secret");
+    let tmp = std::env::temp_dir().join(format!("kac-process-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let script = |name: &str, secret: &str| {
+        let path = tmp.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", \"SecretAccessKey\": \"{secret}\", \"SessionToken\": \"process-token\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        path.display().to_string()
+    };
+    let good = script("good.sh", "process-secret");
+    let bad = script("bad.sh", "wrong-secret");
+    let config = tmp.join("config");
+    std::fs::write(
+        &config,
+        format!("[profile good]\ncredential_process = {good}\n\n[profile bad]\ncredential_process = {bad}\n"),
+    )
+    .unwrap();
+    let with_profile = |profile: &str| {
+        bin()
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_PROFILE", profile)
+            .args(["run", "--cases", &dir("ok"), "--endpoint", &endpoint])
+            .output()
+            .unwrap()
+    };
+    let passed = with_profile("good");
+    let refused = with_profile("bad");
+    let _ = server.kill();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(passed.status.code(), Some(0), "{}", text(&passed));
+    assert_eq!(refused.status.code(), Some(101), "{}", text(&refused));
+    for out in [&passed, &refused] {
+        let shown = text(out);
+        assert!(
+            !shown.contains("process-secret") && !shown.contains("process-token"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn a_real_endpoint_without_credentials_is_refused_naming_the_chain() {
+    // Instance metadata is off, so the chain gives up without leaving the
+    // machine; the run stops before any request.
+    let out = bin()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "run",
+            "--cases",
+            &dir("ok"),
+            "--endpoint",
+            "https://kms.us-east-1.amazonaws.com",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("no AWS credentials found"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("credential_process"), "{}", text(&out));
+}
+
+#[test]
 fn help_and_schema_print_to_stdout() {
     let out = run(&["--help"]);
     assert_eq!(out.status.code(), Some(0));

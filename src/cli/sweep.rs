@@ -56,8 +56,13 @@ async fn sweep_with(args: SweepArgs) -> Result<ExitCode, String> {
         None => reqwest::Url::parse(&format!("https://kms.{region}.amazonaws.com"))
             .map_err(|e| e.to_string())?,
     };
-    let secret = load_credentials(endpoint::is_loopback(&url)).await?;
-    let client = Client::new(url, region, secret, Duration::from_secs_f64(args.timeout))?;
+    let credentials = load_credentials(endpoint::is_loopback(&url), &region).await?;
+    let client = Client::new(
+        url,
+        region,
+        credentials,
+        Duration::from_secs_f64(args.timeout),
+    )?;
     let target = Target::new(client, args.prefix.clone(), None);
     let report = sweep(&target, &args.prefix).await?;
     for a in &report.aliases {

@@ -1,10 +1,26 @@
-//! Credentials from the standard AWS sources, never printed.
+//! Credentials the way the AWS CLI finds them, cached until shortly before
+//! they expire, and never printed.
+//!
+//! Against a real endpoint this is the SDK's default chain (`aws-config`):
+//! the environment, the shared files and their profiles (static keys,
+//! `credential_process`, SSO, assumed roles), web identity (OIDC), ECS and
+//! EC2 instance metadata. A loopback endpoint (an emulator) gets the same
+//! chain without the container and instance-metadata sources, which only
+//! make sense on AWS and would send a probe off the machine; with nothing
+//! found it gets dummy credentials.
 
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::credentials::EnvironmentVariableCredentialsProvider;
-use aws_credential_types::provider::ProvideCredentials;
+use aws_config::meta::credentials::CredentialsProviderChain;
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
+use aws_config::Region;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
-use aws_runtime::env_config::file::EnvConfigFiles;
-use aws_types::os_shim_internal::{Env, Fs};
+use aws_smithy_types::error::display::DisplayErrorContext;
 
 /// Credentials wrapped so that `Debug` and `Display` never show them.
 #[derive(Clone)]
@@ -20,55 +36,111 @@ impl std::fmt::Debug for Secret {
 /// when none are configured (not a secret).
 pub const DUMMY_ACCESS_KEY_ID: &str = "AKIDKMSCONFORMANCE";
 
-/// Loads credentials: the environment (`AWS_ACCESS_KEY_ID`, ...), then the
-/// static keys of the selected profile (`AWS_PROFILE`, default `default`) in
-/// the shared credentials and config files. With none found, a loopback
-/// endpoint gets dummy credentials; anything else is an error.
-pub async fn load_credentials(loopback: bool) -> Result<Secret, String> {
-    let env = EnvironmentVariableCredentialsProvider::new();
-    if let Ok(c) = env.provide_credentials().await {
-        return Ok(Secret(c));
+/// Temporary credentials are fetched again when they expire within this,
+/// so no request is signed with keys that lapse on the way.
+const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
+
+/// Where a client's credentials come from: the provider that found them,
+/// and the last ones it gave.
+#[derive(Clone)]
+pub struct CredentialSource {
+    provider: Option<SharedCredentialsProvider>,
+    initial: Secret,
+    current: Arc<tokio::sync::Mutex<Secret>>,
+}
+
+impl std::fmt::Debug for CredentialSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialSource(** redacted **)")
     }
-    let profile_error = match from_profile().await {
-        Ok(c) => return Ok(Secret(c)),
-        Err(e) => e,
+}
+
+impl CredentialSource {
+    /// Credentials that never change (tests, and the loopback dummy).
+    pub fn fixed(secret: Secret) -> CredentialSource {
+        CredentialSource {
+            provider: None,
+            initial: secret.clone(),
+            current: Arc::new(tokio::sync::Mutex::new(secret)),
+        }
+    }
+
+    /// The credentials found when the run started (what the embedded
+    /// reference verifies, and what the report says about them).
+    pub fn initial(&self) -> &Secret {
+        &self.initial
+    }
+
+    /// Whether these are the loopback dummy credentials.
+    pub fn is_dummy(&self) -> bool {
+        self.initial.0.access_key_id() == DUMMY_ACCESS_KEY_ID
+    }
+
+    /// Credentials to sign with now, fetched again when they expire soon.
+    pub async fn current(&self) -> Result<Secret, String> {
+        let mut current = self.current.lock().await;
+        let expiring = current.0.expiry().is_some_and(|at| {
+            at.duration_since(SystemTime::now())
+                .map_or(true, |left| left < REFRESH_BEFORE_EXPIRY)
+        });
+        if let (true, Some(provider)) = (expiring, &self.provider) {
+            let fresh = provider.provide_credentials().await.map_err(|e| {
+                format!(
+                    "the credentials expired and could not be refreshed: {}",
+                    DisplayErrorContext(&e)
+                )
+            })?;
+            *current = Secret(fresh);
+        }
+        Ok(current.clone())
+    }
+}
+
+/// Finds credentials for an endpoint (see the module doc). `region` is the
+/// Region the STS and SSO calls of role and SSO profiles go to.
+pub async fn load_credentials(loopback: bool, region: &str) -> Result<CredentialSource, String> {
+    let region = Region::new(region.to_owned());
+    let provider = if loopback {
+        SharedCredentialsProvider::new(
+            CredentialsProviderChain::first_try(
+                "Environment",
+                EnvironmentVariableCredentialsProvider::new(),
+            )
+            .or_else("Profile", ProfileFileCredentialsProvider::builder().build())
+            .or_else(
+                "WebIdentityToken",
+                WebIdentityTokenCredentialsProvider::builder().build(),
+            ),
+        )
+    } else {
+        SharedCredentialsProvider::new(
+            DefaultCredentialsChain::builder()
+                .region(region)
+                .build()
+                .await,
+        )
     };
-    if loopback {
-        return Ok(Secret(Credentials::new(
+    match provider.provide_credentials().await {
+        Ok(found) => {
+            let secret = Secret(found);
+            Ok(CredentialSource {
+                provider: Some(provider),
+                initial: secret.clone(),
+                current: Arc::new(tokio::sync::Mutex::new(secret)),
+            })
+        }
+        Err(_) if loopback => Ok(CredentialSource::fixed(Secret(Credentials::new(
             DUMMY_ACCESS_KEY_ID,
             "kms-alias-conformance-dummy-secret",
             None,
             None,
             "kms-alias-conformance-dummy",
-        )));
-    }
-    Err(format!(
-        "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for the shared credentials file ({profile_error})"
-    ))
-}
-
-/// Static keys from the shared files. Role, SSO and process profiles need
-/// the full SDK credential chain, which this tool leaves out: export such
-/// credentials to the environment first (`aws configure export-credentials`).
-async fn from_profile() -> Result<Credentials, String> {
-    let profiles =
-        aws_config::profile::load(&Fs::real(), &Env::real(), &EnvConfigFiles::default(), None)
-            .await
-            .map_err(|e| format!("cannot read the shared AWS files: {e}"))?;
-    let name = profiles.selected_profile().to_owned();
-    let profile = profiles
-        .get_profile(&name)
-        .ok_or_else(|| format!("no profile `{name}` in the shared AWS files"))?;
-    match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
-        (Some(id), Some(secret)) => Ok(Credentials::new(
-            id,
-            secret,
-            profile.get("aws_session_token").map(str::to_owned),
-            None,
-            "shared-credentials-file",
-        )),
-        _ => Err(format!(
-            "profile `{name}` has no aws_access_key_id/aws_secret_access_key (role and SSO profiles: export their credentials to the environment)"
+        )))),
+        Err(e) => Err(format!(
+            "no AWS credentials found: the AWS SDK's default chain (environment, \
+             AWS_PROFILE and the shared files with their SSO, role and credential_process \
+             profiles, web identity, ECS, instance metadata) gave none: {}",
+            DisplayErrorContext(&e)
         )),
     }
 }
@@ -80,7 +152,16 @@ mod tests {
     #[test]
     fn debug_never_shows_the_secret() {
         let s = Secret(Credentials::new("AKID", "topsecret", None, None, "test"));
-        let shown = format!("{s:?}");
+        let shown = format!("{s:?}{:?}", CredentialSource::fixed(s.clone()));
         assert!(!shown.contains("topsecret") && !shown.contains("AKID"));
+    }
+
+    #[tokio::test]
+    async fn fixed_credentials_are_given_as_they_are_even_when_expired() {
+        let past = SystemTime::now() - Duration::from_secs(60);
+        let s = Secret(Credentials::new("AKID", "s", None, Some(past), "test"));
+        let source = CredentialSource::fixed(s);
+        assert_eq!(source.current().await.unwrap().0.access_key_id(), "AKID");
+        assert!(!source.is_dummy());
     }
 }

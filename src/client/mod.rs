@@ -6,7 +6,7 @@
 //! `harness` feature.
 
 #[cfg(feature = "harness")]
-pub use credentials::{load_credentials, Secret};
+pub use credentials::{load_credentials, CredentialSource, Secret};
 #[cfg(feature = "harness")]
 pub use endpoint::{resolve_endpoint, resolve_region, EndpointSource};
 #[cfg(feature = "harness")]

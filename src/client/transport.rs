@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::Url;
 
-use super::credentials::Secret;
+use super::credentials::CredentialSource;
 use super::sign::signature_headers;
 use super::wire::{WireRequest, WireResponse};
 
@@ -60,7 +60,7 @@ pub struct Client {
     http: reqwest::Client,
     endpoint: Url,
     region: String,
-    secret: Secret,
+    credentials: CredentialSource,
     timeout: Duration,
     sent: Arc<AtomicU64>,
 }
@@ -70,7 +70,7 @@ impl Client {
     pub fn new(
         endpoint: Url,
         region: String,
-        secret: Secret,
+        credentials: CredentialSource,
         timeout: Duration,
     ) -> Result<Client, String> {
         let http = reqwest::Client::builder()
@@ -84,7 +84,7 @@ impl Client {
             http,
             endpoint,
             region,
-            secret,
+            credentials,
             timeout,
             sent: Arc::new(AtomicU64::new(0)),
         })
@@ -124,8 +124,13 @@ impl Client {
             let host = host_header(&url);
             let mut to_sign = headers.clone();
             to_sign.push(("host".into(), host));
+            let secret = self
+                .credentials
+                .current()
+                .await
+                .map_err(TransportError::Request)?;
             let signed = signature_headers(
-                &self.secret,
+                &secret,
                 &self.region,
                 req.method.as_str(),
                 url.as_str(),

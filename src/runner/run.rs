@@ -312,9 +312,10 @@ async fn connect(
     let loopback = remote
         .as_ref()
         .is_none_or(|(url, _)| endpoint::is_loopback(url));
-    let secret = load_credentials(loopback).await?;
+    let credentials = load_credentials(loopback, &region).await?;
+    let secret = credentials.initial();
     let session_token = secret.0.session_token().is_some();
-    let dummy = secret.0.access_key_id() == crate::client::credentials::DUMMY_ACCESS_KEY_ID;
+    let dummy = credentials.is_dummy();
     let (url, account) = match remote {
         Some((url, _)) => (url, None),
         None => {
@@ -336,7 +337,7 @@ async fn connect(
             (url, Some(account))
         }
     };
-    let client = Client::new(url.clone(), region.clone(), secret, opts.timeout)?;
+    let client = Client::new(url.clone(), region.clone(), credentials, opts.timeout)?;
     let target = Target::new(client, prefix.clone(), account);
     let mut run_base = String::from("kms-alias-conformance run");
     if server.is_none() {

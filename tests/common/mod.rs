@@ -15,11 +15,17 @@ pub fn bin() -> Command {
         "AWS_SESSION_TOKEN",
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     ] {
         c.env_remove(var);
     }
     c.env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("AWS_CONFIG_FILE", "/nonexistent/config");
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        // No test reaches instance metadata, even with a non-loopback endpoint.
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     c
 }
 
