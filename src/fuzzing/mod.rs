@@ -9,7 +9,9 @@
 //!
 //! Oracles here are written independently of `src/spec` (plain loops over
 //! the rules of the spec document), so a wrong rule in `src/spec` and a
-//! wrong oracle would have to be wrong the same way.
+//! wrong oracle would have to be wrong the same way. The largest is
+//! [`model`], a pure model of the whole reference service, shared by the
+//! `operation_sequence` target and the proptest state machine.
 
 pub use alias_name::alias_name;
 pub use case_file::case_file;
@@ -21,6 +23,7 @@ pub mod alias_name;
 pub mod case_file;
 pub mod endpoint_response;
 pub mod key_identifier;
+pub mod model;
 pub mod reference_request;
 
 /// A target's property: panics when the input breaks it.
