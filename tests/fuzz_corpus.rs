@@ -89,3 +89,8 @@ fn reference_request_corpus() {
 fn endpoint_response_corpus() {
     replay("endpoint_response");
 }
+
+#[test]
+fn operation_sequence_corpus() {
+    replay("operation_sequence");
+}
