@@ -7,7 +7,12 @@ use std::path::Path;
 
 use kms_alias_conformance::fuzzing::TARGETS;
 
-fn replay(target: &str, property: fn(&[u8])) {
+fn replay(target: &str) {
+    let property = TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+        .unwrap_or_else(|| panic!("{target} is not in fuzzing::TARGETS"))
+        .1;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
@@ -48,27 +53,44 @@ fn every_target_has_a_corpus_directory() {
     assert_eq!(dirs, names, "one corpus per target, no stray ones");
 }
 
+/// A target added to `TARGETS` without a test below would never be replayed.
+#[test]
+fn every_target_is_replayed_here() {
+    let this = include_str!("fuzz_corpus.rs");
+    for (name, _) in TARGETS {
+        assert!(
+            this.contains(&format!("fn {name}_corpus() {{\n    replay(\"{name}\");")),
+            "add a test `{name}_corpus` that calls `replay(\"{name}\")`"
+        );
+    }
+}
+
 #[test]
 fn alias_name_corpus() {
-    replay("alias_name", TARGETS[0].1);
+    replay("alias_name");
 }
 
 #[test]
 fn key_identifier_corpus() {
-    replay("key_identifier", TARGETS[1].1);
+    replay("key_identifier");
 }
 
 #[test]
 fn case_file_corpus() {
-    replay("case_file", TARGETS[2].1);
+    replay("case_file");
 }
 
 #[test]
 fn reference_request_corpus() {
-    replay("reference_request", TARGETS[3].1);
+    replay("reference_request");
 }
 
 #[test]
 fn endpoint_response_corpus() {
-    replay("endpoint_response", TARGETS[4].1);
+    replay("endpoint_response");
+}
+
+#[test]
+fn operation_sequence_corpus() {
+    replay("operation_sequence");
 }

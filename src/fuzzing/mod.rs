@@ -9,18 +9,23 @@
 //!
 //! Oracles here are written independently of `src/spec` (plain loops over
 //! the rules of the spec document), so a wrong rule in `src/spec` and a
-//! wrong oracle would have to be wrong the same way.
+//! wrong oracle would have to be wrong the same way. The largest is
+//! [`model`], a pure model of the whole reference service, shared by the
+//! `operation_sequence` target and the proptest state machine.
 
 pub use alias_name::alias_name;
 pub use case_file::case_file;
 pub use endpoint_response::endpoint_response;
 pub use key_identifier::key_identifier;
+pub use operation_sequence::operation_sequence;
 pub use reference_request::reference_request;
 
 pub mod alias_name;
 pub mod case_file;
 pub mod endpoint_response;
 pub mod key_identifier;
+pub mod model;
+pub mod operation_sequence;
 pub mod reference_request;
 
 /// A target's property: panics when the input breaks it.
@@ -33,6 +38,7 @@ pub const TARGETS: &[(&str, Property)] = &[
     ("case_file", case_file),
     ("reference_request", reference_request),
     ("endpoint_response", endpoint_response),
+    ("operation_sequence", operation_sequence),
 ];
 
 /// The input of a target, cut to `cap` bytes: libFuzzer's `-max_len` bounds
