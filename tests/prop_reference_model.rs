@@ -222,6 +222,7 @@ fn allowed(spec: KeySpec) -> &'static [KeyUsage] {
         EccNistP256 | EccNistP384 | EccNistP521 => &[SignVerify, KeyAgreement],
         Sm2 => &[EncryptDecrypt, SignVerify, KeyAgreement],
         EccSecgP256k1 | EccNistEdwards25519 | MlDsa44 | MlDsa65 | MlDsa87 => &[SignVerify],
+        MlKem512 | MlKem768 | MlKem1024 => &[EncapsulateDecapsulate],
     }
 }
 
@@ -404,7 +405,13 @@ impl Model {
         m.insert("KeyManager".into(), manager.into());
         if !matches!(
             k.spec,
-            KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87 | KeySpec::EccNistEdwards25519
+            KeySpec::MlDsa44
+                | KeySpec::MlDsa65
+                | KeySpec::MlDsa87
+                | KeySpec::EccNistEdwards25519
+                | KeySpec::MlKem512
+                | KeySpec::MlKem768
+                | KeySpec::MlKem1024
         ) {
             m.insert("CustomerMasterKeySpec".into(), k.spec.name().into());
         }
@@ -415,6 +422,7 @@ impl Model {
             ("SigningAlgorithms", a.signing),
             ("MacAlgorithms", a.mac),
             ("KeyAgreementAlgorithms", a.key_agreement),
+            ("EncapsulationAlgorithms", a.encapsulation),
         ] {
             if !list.is_empty() {
                 m.insert(name.into(), list.to_vec().into());

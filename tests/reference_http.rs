@@ -567,6 +567,31 @@ async fn list_keys_pages() {
     assert_eq!(all["Keys"].as_array().unwrap().len(), 5);
     let r = kms.call("ListKeys", json!({"Marker": "garbage"})).await;
     r.is_fault(&Fault::InvalidMarker);
+    // ResourceOwners (BC-1.44): SELF lists the account's keys; keys shared
+    // through RAM there are none of.
+    let own = kms
+        .call(
+            "ListKeys",
+            json!({"ResourceOwners": ["SELF", "OTHER_ACCOUNTS_VIA_RAM"]}),
+        )
+        .await
+        .ok()
+        .clone();
+    assert_eq!(own["Keys"].as_array().unwrap().len(), 5);
+    let shared = kms
+        .call(
+            "ListKeys",
+            json!({"ResourceOwners": ["OTHER_ACCOUNTS_VIA_RAM"], "Limit": 1}),
+        )
+        .await
+        .ok()
+        .clone();
+    assert_eq!(shared, json!({"Keys": [], "Truncated": false}));
+    let r = kms.call("ListKeys", json!({"ResourceOwners": []})).await;
+    assert_eq!(
+        r.message().unwrap(),
+        "1 validation error detected: Value '[]' at 'resourceOwners' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
 }
 
 // ---------------------------------------------------------------- key lifecycle

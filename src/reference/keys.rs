@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use crate::spec::{
     self, aws_managed_key_description, check_state, is_key_id, page_size, parse_key_ref,
-    pending_window_days, resolve_usage, transition, Aliases, Fault, KeyRef, KeySpec, KeyState,
-    KeyUsage, Operation, Origin, Role,
+    pending_window_days, resolve_usage, transition, Aliases, Fault, KeyManager, KeyRef, KeySpec,
+    KeyState, KeyUsage, Operation, Origin, ResourceOwner, Role,
 };
 
 use super::marker;
 use super::service::{int_member, str_member, Ctx};
-use super::state::{Alias, Key, Manager, Region};
+use super::state::{Alias, Key, Region};
 
 /// CreateKey.
 pub fn create_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
@@ -60,7 +60,7 @@ pub fn create_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         usage,
         state,
         origin,
-        manager: Manager::Customer,
+        manager: KeyManager::Customer,
         description: str_member(body, "Description").unwrap_or("").to_owned(),
         created: cx.clock.stamp(),
         deletion: None,
@@ -93,13 +93,7 @@ pub fn metadata(key: &Key, account: &str) -> Value {
         m.insert("CustomerMasterKeySpec".into(), key.spec.name().into());
     }
     m.insert("KeySpec".into(), key.spec.name().into());
-    let a = key.spec.algorithms(key.usage);
-    for (name, list) in [
-        ("EncryptionAlgorithms", a.encryption),
-        ("SigningAlgorithms", a.signing),
-        ("MacAlgorithms", a.mac),
-        ("KeyAgreementAlgorithms", a.key_agreement),
-    ] {
+    for (name, list) in key.spec.algorithms(key.usage).members() {
         if !list.is_empty() {
             m.insert(name.into(), list.to_vec().into());
         }
@@ -162,7 +156,7 @@ fn create_aws_managed(cx: &mut Ctx, alias_name: &str, description: String) -> St
         usage: KeyUsage::EncryptDecrypt,
         state: KeyState::Enabled,
         origin: Origin::AwsKms,
-        manager: Manager::Aws,
+        manager: KeyManager::Aws,
         description,
         created: now,
         deletion: None,
@@ -181,9 +175,17 @@ fn create_aws_managed(cx: &mut Ctx, alias_name: &str, description: String) -> St
     id
 }
 
-/// ListKeys: every key of the Region, by id, paged.
+/// ListKeys: every key of the Region, by id, paged. `ResourceOwners` without
+/// SELF lists only keys shared through RAM, of which the reference has none
+/// (BC ListKeys doc; documented).
 pub fn list_keys(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
     let size = page_size(Operation::ListKeys, int_member(body, "Limit"));
+    let own = match body.get("ResourceOwners").and_then(Value::as_array) {
+        Some(owners) => owners
+            .iter()
+            .any(|o| o.as_str() == Some(ResourceOwner::SelfOwned.name())),
+        None => true,
+    };
     let after = match str_member(body, "Marker") {
         Some(m) => Some(marker::decode(m, is_key_id)?),
         None => None,
@@ -197,8 +199,12 @@ pub fn list_keys(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         .keys
         .range::<str, _>((start, Bound::Unbounded))
         .map(|(_, k)| k);
-    let page: Vec<&Key> = iter.by_ref().take(size).collect();
-    let truncated = iter.next().is_some();
+    let page: Vec<&Key> = if own {
+        iter.by_ref().take(size).collect()
+    } else {
+        Vec::new()
+    };
+    let truncated = own && iter.next().is_some();
     let keys: Vec<Value> = page
         .iter()
         .map(|k| json!({"KeyId": k.id, "KeyArn": k.arn}))

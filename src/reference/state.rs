@@ -2,28 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::spec::{KeySpec, KeyState, KeyUsage, Origin};
+use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, Origin};
 
 use super::clock::Stamp;
-
-/// Who manages a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Manager {
-    /// A customer managed key.
-    Customer,
-    /// An AWS managed key (created behind a predefined `alias/aws/*`).
-    Aws,
-}
-
-impl Manager {
-    /// The wire name of KeyManager.
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Customer => "CUSTOMER",
-            Manager::Aws => "AWS",
-        }
-    }
-}
 
 /// A KMS key.
 #[derive(Debug, Clone)]
@@ -40,8 +21,8 @@ pub struct Key {
     pub state: KeyState,
     /// Origin.
     pub origin: Origin,
-    /// KeyManager.
-    pub manager: Manager,
+    /// KeyManager (AWS for the keys behind predefined `alias/aws/*` names).
+    pub manager: KeyManager,
     /// Description.
     pub description: String,
     /// CreationDate.
@@ -132,7 +113,7 @@ mod tests {
             usage: KeyUsage::EncryptDecrypt,
             state: KeyState::Enabled,
             origin: Origin::AwsKms,
-            manager: Manager::Customer,
+            manager: KeyManager::Customer,
             description: String::new(),
             created: Stamp(0),
             deletion: None,

@@ -5,6 +5,7 @@
 
 use super::key::{KeySpec, KeyUsage};
 use super::key_state::KeyState;
+use super::operation::Operation;
 use super::shape::Violation;
 
 /// How sure the catalogue is of a message's exact wording.
@@ -69,6 +70,11 @@ error_codes! {
     UnsupportedOperationException => 400,
     TagException => 400,
     CustomKeyStoreNotFoundException => 400,
+    CustomKeyStoreInvalidStateException => 400,
+    CloudHsmClusterInvalidConfigurationException => 400,
+    XksKeyInvalidConfigurationException => 400,
+    XksKeyAlreadyInUseException => 400,
+    XksKeyNotFoundException => 400,
     KMSInternalException => 500,
     DependencyTimeoutException => 500,
     // the common (framework) set (spec F)
@@ -91,6 +97,86 @@ impl ErrorCode {
     pub fn from_name(name: &str) -> Option<ErrorCode> {
         let bare = sanitize_code(name);
         ErrorCode::ALL.iter().copied().find(|c| c.name() == bare)
+    }
+}
+
+/// The error shapes BC lists for an operation (its `errors`, in model order;
+/// spec A). The framework's common errors (ValidationException, ...) are in
+/// no operation's list.
+pub fn modeled_errors(op: Operation) -> &'static [ErrorCode] {
+    use ErrorCode::*;
+    use Operation as O;
+    match op {
+        O::CreateKey => &[
+            MalformedPolicyDocumentException,
+            DependencyTimeoutException,
+            InvalidArnException,
+            UnsupportedOperationException,
+            KMSInternalException,
+            LimitExceededException,
+            TagException,
+            CustomKeyStoreNotFoundException,
+            CustomKeyStoreInvalidStateException,
+            CloudHsmClusterInvalidConfigurationException,
+            XksKeyInvalidConfigurationException,
+            XksKeyAlreadyInUseException,
+            XksKeyNotFoundException,
+        ],
+        O::DescribeKey => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+        ],
+        O::ListKeys => &[
+            DependencyTimeoutException,
+            KMSInternalException,
+            InvalidMarkerException,
+        ],
+        O::EnableKey => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::DisableKey | O::ScheduleKeyDeletion | O::CancelKeyDeletion => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+            KMSInvalidStateException,
+        ],
+        O::CreateAlias => &[
+            DependencyTimeoutException,
+            AlreadyExistsException,
+            NotFoundException,
+            InvalidAliasNameException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::UpdateAlias => &[
+            DependencyTimeoutException,
+            NotFoundException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::DeleteAlias => &[
+            DependencyTimeoutException,
+            NotFoundException,
+            KMSInternalException,
+            KMSInvalidStateException,
+        ],
+        O::ListAliases => &[
+            DependencyTimeoutException,
+            InvalidMarkerException,
+            KMSInternalException,
+            InvalidArnException,
+            NotFoundException,
+        ],
     }
 }
 
@@ -458,6 +544,17 @@ mod tests {
             .unwrap(),
             "Alias alias/testing-local-kms-ecc cannot be changed from a CMK with key usage SIGN_VERIFY to a CMK with key usage ENCRYPT_DECRYPT. The key usage of the current CMK and the new CMK must be the same."
         );
+    }
+
+    #[test]
+    fn every_modeled_error_is_catalogued_once() {
+        for op in Operation::ALL {
+            let errors = modeled_errors(*op);
+            for (i, e) in errors.iter().enumerate() {
+                assert!(!errors[i + 1..].contains(e), "{op}: {e:?} twice");
+            }
+        }
+        assert!(modeled_errors(Operation::CreateKey).contains(&ErrorCode::TagException));
     }
 
     #[test]
