@@ -397,7 +397,7 @@ impl Model {
         m.insert("Description".into(), k.description.clone().into());
         m.insert("KeyUsage".into(), k.usage.name().into());
         m.insert("KeyState".into(), k.state.name().into());
-        if k.deletion_window.is_some() {
+        if k.deletion_window.is_some() && k.state == KeyState::PendingDeletion {
             m.insert("DeletionDate".into(), "$deletion".into());
         }
         m.insert("Origin".into(), k.origin.name().into());
@@ -429,8 +429,24 @@ impl Model {
             }
         }
         m.insert("MultiRegion".into(), k.multi_region.into());
+        if k.multi_region {
+            m.insert(
+                "MultiRegionConfiguration".into(),
+                json!({"MultiRegionKeyType": "PRIMARY",
+                       "PrimaryKey": {"Arn": key_arn(&id), "Region": REGION},
+                       "ReplicaKeys": []}),
+            );
+        }
         if let Some(days) = k.deletion_window {
-            m.insert("PendingDeletionWindowInDays".into(), days.into());
+            if k.state == KeyState::PendingReplicaDeletion {
+                m.insert("PendingDeletionWindowInDays".into(), days.into());
+            }
+        }
+        if k.spec == KeySpec::SymmetricDefault
+            && k.origin == Origin::AwsKms
+            && k.state != KeyState::Creating
+        {
+            m.insert("CurrentKeyMaterialId".into(), "$material".into());
         }
         Value::Object(m)
     }
@@ -1251,6 +1267,14 @@ impl Reference {
                 *actual = expected.clone();
             }
             (Value::String(e), actual @ Value::Number(_)) if e == "$deletion" => {
+                *actual = expected.clone();
+            }
+            (Value::String(e), actual @ Value::String(_)) if e == "$material" => {
+                let id = actual.as_str().unwrap_or_default();
+                assert!(
+                    id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+                    "CurrentKeyMaterialId form: {id}"
+                );
                 *actual = expected.clone();
             }
             (Value::Object(e), Value::Object(a)) => {

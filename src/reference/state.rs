@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::spec::{KeyManager, KeySpec, KeyState, KeyUsage, Origin};
+use crate::spec::{KeyFacts, KeyManager, KeySpec, KeyState, KeyUsage, Origin};
 
 use super::clock::Stamp;
 
@@ -31,8 +31,25 @@ pub struct Key {
     pub deletion: Option<(Stamp, i64)>,
     /// MultiRegion.
     pub multi_region: bool,
+    /// The id of the key's current key material (64 lowercase hex digits),
+    /// for keys that have material of their own (symmetric AWS_KMS keys).
+    pub material_id: Option<String>,
     /// Names of the aliases that point at this key (for the quota and ListAliases).
     pub aliases: BTreeSet<String>,
+}
+
+impl Key {
+    /// What decides the optional members of the key's metadata.
+    pub fn facts(&self) -> KeyFacts {
+        KeyFacts {
+            spec: self.spec,
+            origin: self.origin,
+            state: self.state,
+            multi_region: self.multi_region,
+            // No ImportKeyMaterial is served: EXTERNAL keys never get material.
+            material_imported: false,
+        }
+    }
 }
 
 /// An alias.
@@ -118,6 +135,7 @@ mod tests {
             created: Stamp(0),
             deletion: None,
             multi_region: false,
+            material_id: None,
             aliases: BTreeSet::new(),
         }
     }

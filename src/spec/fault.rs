@@ -293,6 +293,10 @@ pub enum Fault {
     },
     /// B#32: CreateKey of a non-symmetric spec without a usage.
     UsageRequired,
+    /// Spec K: a TagKey beginning with `aws:` in any letter case.
+    TagReserved,
+    /// Spec K: more than 50 tags on a key.
+    TooManyTags,
     /// B#25: a Marker the service did not issue.
     InvalidMarker,
     /// B#23: an alias may not point at an AWS managed key.
@@ -351,6 +355,7 @@ impl Fault {
                 C::KMSInvalidStateException
             }
             Fault::InvalidMarker => C::InvalidMarkerException,
+            Fault::TagReserved | Fault::TooManyTags => C::TagException,
             Fault::Unsupported(_) => C::UnsupportedOperationException,
             Fault::Internal => C::KMSInternalException,
         }
@@ -419,6 +424,10 @@ impl Fault {
                 spec.name()
             ),
             Fault::UsageRequired => "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
+            // Spec K (LS-snap test_create_key_with_invalid_tag_key, 2025-01).
+            Fault::TagReserved => "Tags beginning with aws: are reserved".into(),
+            // Spec K (LS-snap test_create_key_with_too_many_tags_raises_error, 2025-01).
+            Fault::TooManyTags => "Too many tags".into(),
             // B#25: no text was ever recorded; AWS's is unknown, so send none.
             Fault::InvalidMarker => return None,
             Fault::Unsupported(detail) => detail.clone(),
@@ -443,6 +452,8 @@ impl Fault {
             | Fault::UsageMismatch { .. }
             | Fault::UsageIncompatible { .. }
             | Fault::UsageRequired
+            | Fault::TagReserved
+            | Fault::TooManyTags
             | Fault::AliasQuota { .. } => Recorded,
             Fault::KeyState { .. } | Fault::KeyNotPendingDeletion { .. } => Documented,
             Fault::Serialization(_)
@@ -555,6 +566,16 @@ mod tests {
             }
         }
         assert!(modeled_errors(Operation::CreateKey).contains(&ErrorCode::TagException));
+    }
+
+    #[test]
+    fn tag_faults_are_tag_exceptions() {
+        assert_eq!(
+            Fault::TagReserved.body(),
+            serde_json::json!({"__type": "TagException", "message": "Tags beginning with aws: are reserved"})
+        );
+        assert_eq!(Fault::TooManyTags.message().unwrap(), "Too many tags");
+        assert_eq!(Fault::TooManyTags.status(), 400);
     }
 
     #[test]
