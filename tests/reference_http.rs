@@ -411,6 +411,134 @@ async fn create_key_origins_and_multi_region() {
 }
 
 #[tokio::test]
+async fn key_metadata_as_recorded_spec_k() {
+    let kms = start().await;
+    let is_material = |v: &Value| {
+        v.as_str().is_some_and(|s| {
+            s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
+    };
+    // CurrentKeyMaterialId: symmetric AWS_KMS keys only, the same on every read.
+    let m = kms.call("CreateKey", json!({})).await.ok()["KeyMetadata"].clone();
+    assert!(is_material(&m["CurrentKeyMaterialId"]), "{m}");
+    let id = m["KeyId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        kms.describe(&id).await["CurrentKeyMaterialId"],
+        m["CurrentKeyMaterialId"]
+    );
+    kms.call("DisableKey", json!({"KeyId": id}))
+        .await
+        .empty_ok();
+    assert_eq!(
+        kms.describe(&id).await["CurrentKeyMaterialId"],
+        m["CurrentKeyMaterialId"]
+    );
+    for body in [
+        json!({"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
+        json!({"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}),
+        json!({"KeySpec": "ML_KEM_768", "KeyUsage": "ENCAPSULATE_DECAPSULATE"}),
+        json!({"Origin": "EXTERNAL"}),
+    ] {
+        let m = kms.call("CreateKey", body.clone()).await.ok()["KeyMetadata"].clone();
+        assert!(m.get("CurrentKeyMaterialId").is_none(), "{body}: {m}");
+    }
+    // MultiRegionConfiguration: a new multi-Region key is its own primary.
+    let m = kms
+        .call("CreateKey", json!({"MultiRegion": true}))
+        .await
+        .ok()["KeyMetadata"]
+        .clone();
+    assert_eq!(
+        m["MultiRegionConfiguration"],
+        json!({"MultiRegionKeyType": "PRIMARY",
+               "PrimaryKey": {"Arn": m["Arn"], "Region": "us-east-1"},
+               "ReplicaKeys": []})
+    );
+    assert!(is_material(&m["CurrentKeyMaterialId"]));
+    assert!(kms
+        .describe(&id)
+        .await
+        .get("MultiRegionConfiguration")
+        .is_none());
+    // ML-KEM (BC-1.44): asymmetric, ENCAPSULATE_DECAPSULATE only, ML_KEM algorithm.
+    for spec in ["ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"] {
+        let m = kms
+            .call(
+                "CreateKey",
+                json!({"KeySpec": spec, "KeyUsage": "ENCAPSULATE_DECAPSULATE"}),
+            )
+            .await
+            .ok()["KeyMetadata"]
+            .clone();
+        assert_eq!(m["EncapsulationAlgorithms"], json!(["ML_KEM"]));
+        assert!(m.get("CustomerMasterKeySpec").is_none());
+        assert!(m.get("EncryptionAlgorithms").is_none());
+        let r = kms
+            .call(
+                "CreateKey",
+                json!({"KeySpec": spec, "KeyUsage": "SIGN_VERIFY"}),
+            )
+            .await;
+        assert_eq!(
+            r.message().unwrap(),
+            format!("KeyUsage SIGN_VERIFY is not compatible with KeySpec {spec}")
+        );
+        let r = kms.call("CreateKey", json!({"KeySpec": spec})).await;
+        r.is_fault(&Fault::UsageRequired);
+    }
+}
+
+#[tokio::test]
+async fn create_key_tags_spec_k() {
+    let kms = start().await;
+    let tags = |n: usize, value: &str| -> Value {
+        (0..n)
+            .map(|i| json!({"TagKey": format!("key{i}"), "TagValue": value}))
+            .collect()
+    };
+    kms.call("CreateKey", json!({"Tags": tags(50, &"v".repeat(256))}))
+        .await
+        .ok();
+    kms.call("CreateKey", json!({"Tags": tags(51, "v")}))
+        .await
+        .is_fault(&Fault::TooManyTags);
+    for key in ["aws:key1", "AWS:key1"] {
+        let r = kms
+            .call(
+                "CreateKey",
+                json!({"Tags": [{"TagKey": key, "TagValue": "value1"}]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code(), r.message().unwrap()),
+            (400, "TagException", "Tags beginning with aws: are reserved")
+        );
+    }
+    let long = "a".repeat(129);
+    let r = kms
+        .call(
+            "CreateKey",
+            json!({"Tags": [{"TagKey": long, "TagValue": "value1"}]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code(), r.message().unwrap()),
+        (400, "ValidationException", format!("1 validation error detected: Value '{long}' at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128").as_str())
+    );
+    let long = "v".repeat(257);
+    let r = kms
+        .call(
+            "CreateKey",
+            json!({"Tags": [{"TagKey": "tag1", "TagValue": long}]}),
+        )
+        .await;
+    assert_eq!(
+        r.message().unwrap(),
+        format!("1 validation error detected: Value '{long}' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256")
+    );
+}
+
+#[tokio::test]
 async fn create_key_usage_rules_b31_b32_b33() {
     let kms = start().await;
     // B#31
@@ -567,6 +695,31 @@ async fn list_keys_pages() {
     assert_eq!(all["Keys"].as_array().unwrap().len(), 5);
     let r = kms.call("ListKeys", json!({"Marker": "garbage"})).await;
     r.is_fault(&Fault::InvalidMarker);
+    // ResourceOwners (BC-1.44): SELF lists the account's keys; keys shared
+    // through RAM there are none of.
+    let own = kms
+        .call(
+            "ListKeys",
+            json!({"ResourceOwners": ["SELF", "OTHER_ACCOUNTS_VIA_RAM"]}),
+        )
+        .await
+        .ok()
+        .clone();
+    assert_eq!(own["Keys"].as_array().unwrap().len(), 5);
+    let shared = kms
+        .call(
+            "ListKeys",
+            json!({"ResourceOwners": ["OTHER_ACCOUNTS_VIA_RAM"], "Limit": 1}),
+        )
+        .await
+        .ok()
+        .clone();
+    assert_eq!(shared, json!({"Keys": [], "Truncated": false}));
+    let r = kms.call("ListKeys", json!({"ResourceOwners": []})).await;
+    assert_eq!(
+        r.message().unwrap(),
+        "1 validation error detected: Value '[]' at 'resourceOwners' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
 }
 
 // ---------------------------------------------------------------- key lifecycle
@@ -597,7 +750,8 @@ async fn enable_disable_schedule_cancel() {
     assert_eq!(m["KeyState"], "PendingDeletion");
     assert_eq!(m["Enabled"], false);
     assert_eq!(m["DeletionDate"], v["DeletionDate"]);
-    assert_eq!(m["PendingDeletionWindowInDays"], 30);
+    // Only a primary key waiting for its replicas shows its window (BC doc, spec K).
+    assert!(m.get("PendingDeletionWindowInDays").is_none());
     let day_secs =
         (v["DeletionDate"].as_f64().unwrap() - m["CreationDate"].as_f64().unwrap()) / 86400.0;
     assert!((29.9..30.1).contains(&day_secs), "{day_secs}");

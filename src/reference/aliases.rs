@@ -8,19 +8,19 @@ use serde_json::{json, Map, Value};
 use crate::spec::alias::PREFIX;
 use crate::spec::{
     check_alias_name, check_quota, check_retarget, check_state, page_size, Aliases, Fault,
-    Operation, Role, PREDEFINED,
+    KeyManager, Operation, Role, PREDEFINED,
 };
 
 use super::keys::find_key;
 use super::marker;
 use super::service::{int_member, str_member, Ctx};
-use super::state::{Alias, Key, Manager};
+use super::state::{Alias, Key};
 
 /// The key an alias may point at: key id or key ARN of an existing customer
 /// managed key (B#10..#13, #23).
 fn target_key<'r>(cx: &'r mut Ctx, text: &str) -> Result<&'r Key, Fault> {
     let key = find_key(cx, text, Aliases::RefuseAsTarget)?;
-    if key.manager == Manager::Aws {
+    if key.manager == KeyManager::Aws {
         return Err(Fault::AwsManagedKey);
     }
     Ok(key)

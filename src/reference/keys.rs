@@ -7,15 +7,19 @@ use std::ops::Bound;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use crate::spec::key_metadata::{
+    has_current_key_material, multi_region_key_type, shows_deletion_date, shows_expiration_model,
+    shows_pending_deletion_window,
+};
 use crate::spec::{
-    self, aws_managed_key_description, check_state, is_key_id, page_size, parse_key_ref,
-    pending_window_days, resolve_usage, transition, Aliases, Fault, KeyRef, KeySpec, KeyState,
-    KeyUsage, Operation, Origin, Role,
+    self, aws_managed_key_description, check_state, check_tags, is_key_id, page_size,
+    parse_key_ref, pending_window_days, resolve_usage, transition, Aliases, Fault, KeyManager,
+    KeyRef, KeySpec, KeyState, KeyUsage, Operation, Origin, ResourceOwner, Role,
 };
 
 use super::marker;
 use super::service::{int_member, str_member, Ctx};
-use super::state::{Alias, Key, Manager, Region};
+use super::state::{Alias, Key, Region};
 
 /// CreateKey.
 pub fn create_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
@@ -32,6 +36,17 @@ pub fn create_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         None => None,
     };
     let usage = resolve_usage(spec, usage)?;
+    // The framework has checked each tag's shape and lengths (spec K).
+    let tag_keys: Vec<&str> = body
+        .get("Tags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| t.get("TagKey").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    check_tags(&tag_keys)?;
     let origin = match str_member(body, "Origin") {
         Some(name) => Origin::from_name(name).ok_or(Fault::Internal)?,
         None => Origin::AwsKms,
@@ -60,20 +75,31 @@ pub fn create_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         usage,
         state,
         origin,
-        manager: Manager::Customer,
+        manager: KeyManager::Customer,
         description: str_member(body, "Description").unwrap_or("").to_owned(),
         created: cx.clock.stamp(),
         deletion: None,
         multi_region,
+        material_id: own_material(spec, origin),
         aliases: BTreeSet::new(),
     };
-    let out = json!({ "KeyMetadata": metadata(&key, &cx.scope.account) });
+    let out = json!({ "KeyMetadata": metadata(&key, &cx.scope.account, &cx.scope.region) });
     cx.region.keys.insert(id, key);
     Ok(out)
 }
 
-/// KeyMetadata as CreateKey and DescribeKey send it.
-pub fn metadata(key: &Key, account: &str) -> Value {
+/// A fresh key material id (BackingKeyIdType: 64 lowercase hex digits) for
+/// a key whose material KMS makes: symmetric AWS_KMS keys (spec K).
+fn own_material(spec: KeySpec, origin: Origin) -> Option<String> {
+    (spec == KeySpec::SymmetricDefault && origin == Origin::AwsKms)
+        .then(|| format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple()))
+}
+
+/// KeyMetadata as CreateKey and DescribeKey send it, in model order (the
+/// algorithm lists together); which optional members appear is
+/// `spec::key_metadata`'s rule.
+pub fn metadata(key: &Key, account: &str, region: &str) -> Value {
+    let facts = key.facts();
     let mut m = Map::new();
     m.insert("AWSAccountId".into(), account.into());
     m.insert("KeyId".into(), key.id.clone().into());
@@ -83,30 +109,51 @@ pub fn metadata(key: &Key, account: &str) -> Value {
     m.insert("Description".into(), key.description.clone().into());
     m.insert("KeyUsage".into(), key.usage.name().into());
     m.insert("KeyState".into(), key.state.name().into());
-    if let Some((date, _)) = key.deletion {
+    if let Some((date, _)) = key.deletion.filter(|_| shows_deletion_date(key.state)) {
         m.insert("DeletionDate".into(), date.json());
     }
     m.insert("Origin".into(), key.origin.name().into());
+    if shows_expiration_model(&facts) {
+        // Unreachable while no ImportKeyMaterial is served.
+        m.insert(
+            "ExpirationModel".into(),
+            spec::key::ExpirationModel::KeyMaterialExpires.name().into(),
+        );
+    }
     m.insert("KeyManager".into(), key.manager.name().into());
     // The deprecated member cannot name specs its enum lacks.
     if key.spec.in_customer_master_key_spec() {
         m.insert("CustomerMasterKeySpec".into(), key.spec.name().into());
     }
     m.insert("KeySpec".into(), key.spec.name().into());
-    let a = key.spec.algorithms(key.usage);
-    for (name, list) in [
-        ("EncryptionAlgorithms", a.encryption),
-        ("SigningAlgorithms", a.signing),
-        ("MacAlgorithms", a.mac),
-        ("KeyAgreementAlgorithms", a.key_agreement),
-    ] {
+    for (name, list) in key.spec.algorithms(key.usage).members() {
         if !list.is_empty() {
             m.insert(name.into(), list.to_vec().into());
         }
     }
     m.insert("MultiRegion".into(), key.multi_region.into());
-    if let Some((_, days)) = key.deletion {
+    if let Some(kind) = multi_region_key_type(&facts) {
+        m.insert(
+            "MultiRegionConfiguration".into(),
+            json!({
+                "MultiRegionKeyType": kind.name(),
+                "PrimaryKey": {"Arn": key.arn, "Region": region},
+                "ReplicaKeys": [],
+            }),
+        );
+    }
+    if let Some((_, days)) = key
+        .deletion
+        .filter(|_| shows_pending_deletion_window(key.state))
+    {
         m.insert("PendingDeletionWindowInDays".into(), days.into());
+    }
+    if let Some(id) = key
+        .material_id
+        .as_ref()
+        .filter(|_| has_current_key_material(&facts))
+    {
+        m.insert("CurrentKeyMaterialId".into(), id.clone().into());
     }
     Value::Object(m)
 }
@@ -148,7 +195,7 @@ pub fn describe_key(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         },
     };
     let key = find_by_id(cx.region, &id, cx.scope)?;
-    Ok(json!({ "KeyMetadata": metadata(key, &cx.scope.account) }))
+    Ok(json!({ "KeyMetadata": metadata(key, &cx.scope.account, &cx.scope.region) }))
 }
 
 /// AWS creates the key behind a predefined alias on first use (BC DescribeKey doc).
@@ -162,11 +209,12 @@ fn create_aws_managed(cx: &mut Ctx, alias_name: &str, description: String) -> St
         usage: KeyUsage::EncryptDecrypt,
         state: KeyState::Enabled,
         origin: Origin::AwsKms,
-        manager: Manager::Aws,
+        manager: KeyManager::Aws,
         description,
         created: now,
         deletion: None,
         multi_region: false,
+        material_id: own_material(KeySpec::SymmetricDefault, Origin::AwsKms),
         aliases: BTreeSet::new(),
     };
     cx.region.keys.insert(id.clone(), key);
@@ -181,9 +229,17 @@ fn create_aws_managed(cx: &mut Ctx, alias_name: &str, description: String) -> St
     id
 }
 
-/// ListKeys: every key of the Region, by id, paged.
+/// ListKeys: every key of the Region, by id, paged. `ResourceOwners` without
+/// SELF lists only keys shared through RAM, of which the reference has none
+/// (BC ListKeys doc; documented).
 pub fn list_keys(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
     let size = page_size(Operation::ListKeys, int_member(body, "Limit"));
+    let own = match body.get("ResourceOwners").and_then(Value::as_array) {
+        Some(owners) => owners
+            .iter()
+            .any(|o| o.as_str() == Some(ResourceOwner::SelfOwned.name())),
+        None => true,
+    };
     let after = match str_member(body, "Marker") {
         Some(m) => Some(marker::decode(m, is_key_id)?),
         None => None,
@@ -197,8 +253,12 @@ pub fn list_keys(cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         .keys
         .range::<str, _>((start, Bound::Unbounded))
         .map(|(_, k)| k);
-    let page: Vec<&Key> = iter.by_ref().take(size).collect();
-    let truncated = iter.next().is_some();
+    let page: Vec<&Key> = if own {
+        iter.by_ref().take(size).collect()
+    } else {
+        Vec::new()
+    };
+    let truncated = own && iter.next().is_some();
     let keys: Vec<Value> = page
         .iter()
         .map(|k| json!({"KeyId": k.id, "KeyArn": k.arn}))

@@ -2,28 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::spec::{KeySpec, KeyState, KeyUsage, Origin};
+use crate::spec::{KeyFacts, KeyManager, KeySpec, KeyState, KeyUsage, Origin};
 
 use super::clock::Stamp;
-
-/// Who manages a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Manager {
-    /// A customer managed key.
-    Customer,
-    /// An AWS managed key (created behind a predefined `alias/aws/*`).
-    Aws,
-}
-
-impl Manager {
-    /// The wire name of KeyManager.
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Customer => "CUSTOMER",
-            Manager::Aws => "AWS",
-        }
-    }
-}
 
 /// A KMS key.
 #[derive(Debug, Clone)]
@@ -40,8 +21,8 @@ pub struct Key {
     pub state: KeyState,
     /// Origin.
     pub origin: Origin,
-    /// KeyManager.
-    pub manager: Manager,
+    /// KeyManager (AWS for the keys behind predefined `alias/aws/*` names).
+    pub manager: KeyManager,
     /// Description.
     pub description: String,
     /// CreationDate.
@@ -50,8 +31,25 @@ pub struct Key {
     pub deletion: Option<(Stamp, i64)>,
     /// MultiRegion.
     pub multi_region: bool,
+    /// The id of the key's current key material (64 lowercase hex digits),
+    /// for keys that have material of their own (symmetric AWS_KMS keys).
+    pub material_id: Option<String>,
     /// Names of the aliases that point at this key (for the quota and ListAliases).
     pub aliases: BTreeSet<String>,
+}
+
+impl Key {
+    /// What decides the optional members of the key's metadata.
+    pub fn facts(&self) -> KeyFacts {
+        KeyFacts {
+            spec: self.spec,
+            origin: self.origin,
+            state: self.state,
+            multi_region: self.multi_region,
+            // No ImportKeyMaterial is served: EXTERNAL keys never get material.
+            material_imported: false,
+        }
+    }
 }
 
 /// An alias.
@@ -132,11 +130,12 @@ mod tests {
             usage: KeyUsage::EncryptDecrypt,
             state: KeyState::Enabled,
             origin: Origin::AwsKms,
-            manager: Manager::Customer,
+            manager: KeyManager::Customer,
             description: String::new(),
             created: Stamp(0),
             deletion: None,
             multi_region: false,
+            material_id: None,
             aliases: BTreeSet::new(),
         }
     }

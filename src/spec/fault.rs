@@ -5,6 +5,7 @@
 
 use super::key::{KeySpec, KeyUsage};
 use super::key_state::KeyState;
+use super::operation::Operation;
 use super::shape::Violation;
 
 /// How sure the catalogue is of a message's exact wording.
@@ -69,6 +70,11 @@ error_codes! {
     UnsupportedOperationException => 400,
     TagException => 400,
     CustomKeyStoreNotFoundException => 400,
+    CustomKeyStoreInvalidStateException => 400,
+    CloudHsmClusterInvalidConfigurationException => 400,
+    XksKeyInvalidConfigurationException => 400,
+    XksKeyAlreadyInUseException => 400,
+    XksKeyNotFoundException => 400,
     KMSInternalException => 500,
     DependencyTimeoutException => 500,
     // the common (framework) set (spec F)
@@ -91,6 +97,86 @@ impl ErrorCode {
     pub fn from_name(name: &str) -> Option<ErrorCode> {
         let bare = sanitize_code(name);
         ErrorCode::ALL.iter().copied().find(|c| c.name() == bare)
+    }
+}
+
+/// The error shapes BC lists for an operation (its `errors`, in model order;
+/// spec A). The framework's common errors (ValidationException, ...) are in
+/// no operation's list.
+pub fn modeled_errors(op: Operation) -> &'static [ErrorCode] {
+    use ErrorCode::*;
+    use Operation as O;
+    match op {
+        O::CreateKey => &[
+            MalformedPolicyDocumentException,
+            DependencyTimeoutException,
+            InvalidArnException,
+            UnsupportedOperationException,
+            KMSInternalException,
+            LimitExceededException,
+            TagException,
+            CustomKeyStoreNotFoundException,
+            CustomKeyStoreInvalidStateException,
+            CloudHsmClusterInvalidConfigurationException,
+            XksKeyInvalidConfigurationException,
+            XksKeyAlreadyInUseException,
+            XksKeyNotFoundException,
+        ],
+        O::DescribeKey => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+        ],
+        O::ListKeys => &[
+            DependencyTimeoutException,
+            KMSInternalException,
+            InvalidMarkerException,
+        ],
+        O::EnableKey => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::DisableKey | O::ScheduleKeyDeletion | O::CancelKeyDeletion => &[
+            NotFoundException,
+            InvalidArnException,
+            DependencyTimeoutException,
+            KMSInternalException,
+            KMSInvalidStateException,
+        ],
+        O::CreateAlias => &[
+            DependencyTimeoutException,
+            AlreadyExistsException,
+            NotFoundException,
+            InvalidAliasNameException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::UpdateAlias => &[
+            DependencyTimeoutException,
+            NotFoundException,
+            KMSInternalException,
+            LimitExceededException,
+            KMSInvalidStateException,
+        ],
+        O::DeleteAlias => &[
+            DependencyTimeoutException,
+            NotFoundException,
+            KMSInternalException,
+            KMSInvalidStateException,
+        ],
+        O::ListAliases => &[
+            DependencyTimeoutException,
+            InvalidMarkerException,
+            KMSInternalException,
+            InvalidArnException,
+            NotFoundException,
+        ],
     }
 }
 
@@ -207,6 +293,10 @@ pub enum Fault {
     },
     /// B#32: CreateKey of a non-symmetric spec without a usage.
     UsageRequired,
+    /// Spec K: a TagKey beginning with `aws:` in any letter case.
+    TagReserved,
+    /// Spec K: more than 50 tags on a key.
+    TooManyTags,
     /// B#25: a Marker the service did not issue.
     InvalidMarker,
     /// B#23: an alias may not point at an AWS managed key.
@@ -265,6 +355,7 @@ impl Fault {
                 C::KMSInvalidStateException
             }
             Fault::InvalidMarker => C::InvalidMarkerException,
+            Fault::TagReserved | Fault::TooManyTags => C::TagException,
             Fault::Unsupported(_) => C::UnsupportedOperationException,
             Fault::Internal => C::KMSInternalException,
         }
@@ -333,6 +424,10 @@ impl Fault {
                 spec.name()
             ),
             Fault::UsageRequired => "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.".into(),
+            // Spec K (LS-snap test_create_key_with_invalid_tag_key, 2025-01).
+            Fault::TagReserved => "Tags beginning with aws: are reserved".into(),
+            // Spec K (LS-snap test_create_key_with_too_many_tags_raises_error, 2025-01).
+            Fault::TooManyTags => "Too many tags".into(),
             // B#25: no text was ever recorded; AWS's is unknown, so send none.
             Fault::InvalidMarker => return None,
             Fault::Unsupported(detail) => detail.clone(),
@@ -357,6 +452,8 @@ impl Fault {
             | Fault::UsageMismatch { .. }
             | Fault::UsageIncompatible { .. }
             | Fault::UsageRequired
+            | Fault::TagReserved
+            | Fault::TooManyTags
             | Fault::AliasQuota { .. } => Recorded,
             Fault::KeyState { .. } | Fault::KeyNotPendingDeletion { .. } => Documented,
             Fault::Serialization(_)
@@ -458,6 +555,27 @@ mod tests {
             .unwrap(),
             "Alias alias/testing-local-kms-ecc cannot be changed from a CMK with key usage SIGN_VERIFY to a CMK with key usage ENCRYPT_DECRYPT. The key usage of the current CMK and the new CMK must be the same."
         );
+    }
+
+    #[test]
+    fn every_modeled_error_is_catalogued_once() {
+        for op in Operation::ALL {
+            let errors = modeled_errors(*op);
+            for (i, e) in errors.iter().enumerate() {
+                assert!(!errors[i + 1..].contains(e), "{op}: {e:?} twice");
+            }
+        }
+        assert!(modeled_errors(Operation::CreateKey).contains(&ErrorCode::TagException));
+    }
+
+    #[test]
+    fn tag_faults_are_tag_exceptions() {
+        assert_eq!(
+            Fault::TagReserved.body(),
+            serde_json::json!({"__type": "TagException", "message": "Tags beginning with aws: are reserved"})
+        );
+        assert_eq!(Fault::TooManyTags.message().unwrap(), "Too many tags");
+        assert_eq!(Fault::TooManyTags.status(), 400);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Key specs, key usages, the three key families and the rules between them
-//! (spec section D; BC CreateKey KeyUsage doc; DG alias-about.md).
+//! (spec sections D and K; BC CreateKey KeyUsage doc; DG alias-about.md), and
+//! the other enums of a key's metadata. Every enum here is checked against
+//! the pinned botocore model by `tests/service_model.rs`.
 
 use super::fault::Fault;
 
@@ -52,6 +54,9 @@ wire_enum!(
         MlDsa65 = "ML_DSA_65",
         MlDsa87 = "ML_DSA_87",
         EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
+        MlKem512 = "ML_KEM_512",
+        MlKem768 = "ML_KEM_768",
+        MlKem1024 = "ML_KEM_1024",
     }
 );
 
@@ -62,6 +67,7 @@ wire_enum!(
         EncryptDecrypt = "ENCRYPT_DECRYPT",
         GenerateVerifyMac = "GENERATE_VERIFY_MAC",
         KeyAgreement = "KEY_AGREEMENT",
+        EncapsulateDecapsulate = "ENCAPSULATE_DECAPSULATE",
     }
 );
 
@@ -75,12 +81,98 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// `KeyManagerType` (BC enum): who manages a key.
+    KeyManager {
+        Aws = "AWS",
+        Customer = "CUSTOMER",
+    }
+);
+
+wire_enum!(
+    /// `MultiRegionKeyType` (BC enum).
+    MultiRegionKeyType {
+        Primary = "PRIMARY",
+        Replica = "REPLICA",
+    }
+);
+
+wire_enum!(
+    /// `ExpirationModelType` (BC enum): whether imported key material expires.
+    ExpirationModel {
+        KeyMaterialExpires = "KEY_MATERIAL_EXPIRES",
+        KeyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE",
+    }
+);
+
+wire_enum!(
+    /// `ResourceOwnerType` (BC enum): whose keys ListKeys lists.
+    ResourceOwner {
+        SelfOwned = "SELF",
+        OtherAccountsViaRam = "OTHER_ACCOUNTS_VIA_RAM",
+    }
+);
+
+wire_enum!(
+    /// `EncryptionAlgorithmSpec` (BC enum).
+    EncryptionAlgorithm {
+        SymmetricDefault = "SYMMETRIC_DEFAULT",
+        RsaesOaepSha1 = "RSAES_OAEP_SHA_1",
+        RsaesOaepSha256 = "RSAES_OAEP_SHA_256",
+        Sm2Pke = "SM2PKE",
+    }
+);
+
+wire_enum!(
+    /// `SigningAlgorithmSpec` (BC enum).
+    SigningAlgorithm {
+        RsassaPssSha256 = "RSASSA_PSS_SHA_256",
+        RsassaPssSha384 = "RSASSA_PSS_SHA_384",
+        RsassaPssSha512 = "RSASSA_PSS_SHA_512",
+        RsassaPkcs1V15Sha256 = "RSASSA_PKCS1_V1_5_SHA_256",
+        RsassaPkcs1V15Sha384 = "RSASSA_PKCS1_V1_5_SHA_384",
+        RsassaPkcs1V15Sha512 = "RSASSA_PKCS1_V1_5_SHA_512",
+        EcdsaSha256 = "ECDSA_SHA_256",
+        EcdsaSha384 = "ECDSA_SHA_384",
+        EcdsaSha512 = "ECDSA_SHA_512",
+        Sm2Dsa = "SM2DSA",
+        MlDsaShake256 = "ML_DSA_SHAKE_256",
+        Ed25519Sha512 = "ED25519_SHA_512",
+        Ed25519PhSha512 = "ED25519_PH_SHA_512",
+    }
+);
+
+wire_enum!(
+    /// `MacAlgorithmSpec` (BC enum).
+    MacAlgorithm {
+        HmacSha224 = "HMAC_SHA_224",
+        HmacSha256 = "HMAC_SHA_256",
+        HmacSha384 = "HMAC_SHA_384",
+        HmacSha512 = "HMAC_SHA_512",
+    }
+);
+
+wire_enum!(
+    /// `KeyAgreementAlgorithmSpec` (BC enum).
+    KeyAgreementAlgorithm {
+        Ecdh = "ECDH",
+    }
+);
+
+wire_enum!(
+    /// `EncapsulationAlgorithmSpec` (BC enum; spec K).
+    EncapsulationAlgorithm {
+        MlKem = "ML_KEM",
+    }
+);
+
 /// The three key types of the UpdateAlias rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     /// SYMMETRIC_DEFAULT.
     Symmetric,
-    /// RSA, ECC, SM2 and ML-DSA specs.
+    /// RSA, ECC, SM2, ML-DSA and ML-KEM specs (ML-KEM: BC-1.44 Encapsulate
+    /// `KeyId` doc, "an asymmetric ML-KEM KMS key"; spec K).
     Asymmetric,
     /// HMAC_*.
     Hmac,
@@ -104,11 +196,16 @@ impl KeySpec {
         match self {
             SymmetricDefault => Family::Symmetric,
             Hmac224 | Hmac256 | Hmac384 | Hmac512 => Family::Hmac,
-            _ => Family::Asymmetric,
+            // Listed, not `_`: a spec the model adds must be placed by hand.
+            Rsa2048 | Rsa3072 | Rsa4096 | EccNistP256 | EccNistP384 | EccNistP521
+            | EccSecgP256k1 | EccNistEdwards25519 | Sm2 | MlDsa44 | MlDsa65 | MlDsa87
+            | MlKem512 | MlKem768 | MlKem1024 => Family::Asymmetric,
         }
     }
 
-    /// The usages CreateKey allows for this spec (section D table).
+    /// The usages CreateKey allows for this spec (section D table; ML-KEM:
+    /// BC-1.44 CreateKey KeyUsage doc, "For asymmetric KMS keys with ML-KEM
+    /// key pairs, specify ENCAPSULATE_DECAPSULATE", spec K).
     pub fn allowed_usages(self) -> &'static [KeyUsage] {
         use KeySpec::*;
         use KeyUsage::*;
@@ -119,19 +216,30 @@ impl KeySpec {
             EccNistP256 | EccNistP384 | EccNistP521 => &[SignVerify, KeyAgreement],
             EccNistEdwards25519 | EccSecgP256k1 | MlDsa44 | MlDsa65 | MlDsa87 => &[SignVerify],
             Sm2 => &[EncryptDecrypt, SignVerify, KeyAgreement],
+            MlKem512 | MlKem768 | MlKem1024 => &[EncapsulateDecapsulate],
         }
     }
 
-    /// Whether `CustomerMasterKeySpec` (the deprecated member) knows this spec.
+    /// Whether `CustomerMasterKeySpec` (the deprecated member, whose BC enum
+    /// stopped growing at SM2) knows this spec.
     pub fn in_customer_master_key_spec(self) -> bool {
-        !matches!(
-            self,
-            KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87 | KeySpec::EccNistEdwards25519
-        )
+        use KeySpec::*;
+        match self {
+            Rsa2048 | Rsa3072 | Rsa4096 | EccNistP256 | EccNistP384 | EccNistP521
+            | EccSecgP256k1 | SymmetricDefault | Hmac224 | Hmac256 | Hmac384 | Hmac512 | Sm2 => {
+                true
+            }
+            MlDsa44 | MlDsa65 | MlDsa87 | EccNistEdwards25519 | MlKem512 | MlKem768 | MlKem1024 => {
+                false
+            }
+        }
     }
 
     /// The algorithms DescribeKey lists for a key of this spec and usage:
-    /// (EncryptionAlgorithms, SigningAlgorithms, MacAlgorithms, KeyAgreementAlgorithms).
+    /// (EncryptionAlgorithms, SigningAlgorithms, MacAlgorithms,
+    /// KeyAgreementAlgorithms, EncapsulationAlgorithms). The last appears only
+    /// for ENCAPSULATE_DECAPSULATE keys, and ML_KEM is its only value (BC-1.44
+    /// KeyMetadata and EncapsulationAlgorithmSpec; spec K).
     pub fn algorithms(self, usage: KeyUsage) -> Algorithms {
         use KeySpec::*;
         use KeyUsage::*;
@@ -152,6 +260,7 @@ impl KeySpec {
                 ]
             }
             (_, KeyAgreement) => a.key_agreement = &["ECDH"],
+            (MlKem512 | MlKem768 | MlKem1024, _) => a.encapsulation = &["ML_KEM"],
             (EccNistP256 | EccSecgP256k1, _) => a.signing = &["ECDSA_SHA_256"],
             (EccNistP384, _) => a.signing = &["ECDSA_SHA_384"],
             (EccNistP521, _) => a.signing = &["ECDSA_SHA_512"],
@@ -179,6 +288,21 @@ pub struct Algorithms {
     pub mac: &'static [&'static str],
     /// KeyAgreementAlgorithms.
     pub key_agreement: &'static [&'static str],
+    /// EncapsulationAlgorithms.
+    pub encapsulation: &'static [&'static str],
+}
+
+impl Algorithms {
+    /// The lists by their KeyMetadata member names.
+    pub fn members(&self) -> [(&'static str, &'static [&'static str]); 5] {
+        [
+            ("EncryptionAlgorithms", self.encryption),
+            ("SigningAlgorithms", self.signing),
+            ("KeyAgreementAlgorithms", self.key_agreement),
+            ("EncapsulationAlgorithms", self.encapsulation),
+            ("MacAlgorithms", self.mac),
+        ]
+    }
 }
 
 /// Settles CreateKey's spec and usage (B#31, B#32): the usage defaults to
@@ -264,9 +388,9 @@ mod tests {
                 assert_eq!(ok, spec.allowed_usages().contains(usage), "{spec} {usage}");
                 if ok {
                     let a = spec.algorithms(*usage);
-                    let lists = [a.encryption, a.signing, a.mac, a.key_agreement];
+                    let lists = a.members();
                     assert_eq!(
-                        lists.iter().filter(|l| !l.is_empty()).count(),
+                        lists.iter().filter(|l| !l.1.is_empty()).count(),
                         1,
                         "{spec} {usage}"
                     );
@@ -294,6 +418,76 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn algorithm_names_are_values_of_their_enums() {
+        for spec in KeySpec::ALL {
+            for usage in spec.allowed_usages() {
+                let a = spec.algorithms(*usage);
+                let known: [(&[&str], Vec<&str>); 5] = [
+                    (
+                        a.encryption,
+                        EncryptionAlgorithm::ALL.iter().map(|x| x.name()).collect(),
+                    ),
+                    (
+                        a.signing,
+                        SigningAlgorithm::ALL.iter().map(|x| x.name()).collect(),
+                    ),
+                    (a.mac, MacAlgorithm::ALL.iter().map(|x| x.name()).collect()),
+                    (
+                        a.key_agreement,
+                        KeyAgreementAlgorithm::ALL
+                            .iter()
+                            .map(|x| x.name())
+                            .collect(),
+                    ),
+                    (
+                        a.encapsulation,
+                        EncapsulationAlgorithm::ALL
+                            .iter()
+                            .map(|x| x.name())
+                            .collect(),
+                    ),
+                ];
+                for (list, values) in known {
+                    for name in list {
+                        assert!(values.contains(name), "{spec} {usage}: {name}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ml_kem_keys_are_asymmetric_encapsulation_keys() {
+        use KeySpec::*;
+        use KeyUsage::*;
+        for spec in [MlKem512, MlKem768, MlKem1024] {
+            assert_eq!(spec.family(), Family::Asymmetric);
+            assert_eq!(spec.allowed_usages(), &[EncapsulateDecapsulate]);
+            assert!(!spec.in_customer_master_key_spec());
+            assert_eq!(
+                spec.algorithms(EncapsulateDecapsulate).encapsulation,
+                &["ML_KEM"]
+            );
+            assert_eq!(resolve_usage(spec, None), Err(Fault::UsageRequired));
+        }
+        // Same family and usage: an alias moves between ML-KEM sizes, but not
+        // to another asymmetric usage.
+        assert!(check_retarget(
+            "alias/x",
+            (MlKem512, EncapsulateDecapsulate),
+            (MlKem1024, EncapsulateDecapsulate)
+        )
+        .is_ok());
+        let f = check_retarget(
+            "alias/x",
+            (MlKem768, EncapsulateDecapsulate),
+            (Rsa2048, EncryptDecrypt),
+        )
+        .unwrap_err();
+        assert!(matches!(f, Fault::UsageMismatch { .. }));
     }
 
     #[test]

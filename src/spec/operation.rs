@@ -70,14 +70,7 @@ impl Operation {
 
     /// Whether a successful response has an empty body (BC: no output shape).
     pub fn has_empty_output(self) -> bool {
-        matches!(
-            self,
-            Operation::CreateAlias
-                | Operation::UpdateAlias
-                | Operation::DeleteAlias
-                | Operation::EnableKey
-                | Operation::DisableKey
-        )
+        super::shape::output_members(self).is_none()
     }
 }
 

@@ -30,6 +30,7 @@ pub fn allowed_usages(spec: KeySpec) -> &'static [KeyUsage] {
         EccNistP256 | EccNistP384 | EccNistP521 => &[SignVerify, KeyAgreement],
         Sm2 => &[EncryptDecrypt, SignVerify, KeyAgreement],
         EccSecgP256k1 | EccNistEdwards25519 | MlDsa44 | MlDsa65 | MlDsa87 => &[SignVerify],
+        MlKem512 | MlKem768 | MlKem1024 => &[EncapsulateDecapsulate],
     }
 }
 

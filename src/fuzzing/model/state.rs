@@ -166,7 +166,7 @@ impl Model {
         m.insert("Description".into(), k.description.clone().into());
         m.insert("KeyUsage".into(), k.usage.name().into());
         m.insert("KeyState".into(), k.state.name().into());
-        if k.deletion_window.is_some() {
+        if k.deletion_window.is_some() && k.state == KeyState::PendingDeletion {
             m.insert("DeletionDate".into(), "$deletion".into());
         }
         m.insert("Origin".into(), k.origin.name().into());
@@ -174,7 +174,13 @@ impl Model {
         m.insert("KeyManager".into(), manager.into());
         if !matches!(
             k.spec,
-            KeySpec::MlDsa44 | KeySpec::MlDsa65 | KeySpec::MlDsa87 | KeySpec::EccNistEdwards25519
+            KeySpec::MlDsa44
+                | KeySpec::MlDsa65
+                | KeySpec::MlDsa87
+                | KeySpec::EccNistEdwards25519
+                | KeySpec::MlKem512
+                | KeySpec::MlKem768
+                | KeySpec::MlKem1024
         ) {
             m.insert("CustomerMasterKeySpec".into(), k.spec.name().into());
         }
@@ -185,14 +191,31 @@ impl Model {
             ("SigningAlgorithms", a.signing),
             ("MacAlgorithms", a.mac),
             ("KeyAgreementAlgorithms", a.key_agreement),
+            ("EncapsulationAlgorithms", a.encapsulation),
         ] {
             if !list.is_empty() {
                 m.insert(name.into(), list.to_vec().into());
             }
         }
         m.insert("MultiRegion".into(), k.multi_region.into());
+        if k.multi_region {
+            m.insert(
+                "MultiRegionConfiguration".into(),
+                json!({"MultiRegionKeyType": "PRIMARY",
+                       "PrimaryKey": {"Arn": key_arn(&id), "Region": REGION},
+                       "ReplicaKeys": []}),
+            );
+        }
         if let Some(days) = k.deletion_window {
-            m.insert("PendingDeletionWindowInDays".into(), days.into());
+            if k.state == KeyState::PendingReplicaDeletion {
+                m.insert("PendingDeletionWindowInDays".into(), days.into());
+            }
+        }
+        if k.spec == KeySpec::SymmetricDefault
+            && k.origin == Origin::AwsKms
+            && k.state != KeyState::Creating
+        {
+            m.insert("CurrentKeyMaterialId".into(), "$material".into());
         }
         Value::Object(m)
     }
