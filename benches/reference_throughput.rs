@@ -1,23 +1,37 @@
-//! Throughput of the reference service over loopback HTTP/1.1 keep-alive.
+//! Throughput of the reference service over loopback HTTP/1.1 keep-alive,
+//! measured against the loopback limit, and its cost as the state grows.
 //!
-//! Starts the reference in-process, creates two keys per connection, then
-//! each connection loops CreateAlias -> ListAliases(KeyId) -> UpdateAlias ->
-//! DeleteAlias (the delete keeps every key under the 50-alias quota) for a
-//! fixed time, and prints requests/s and p50/p99 latency.
+//! Four phases, each with `KAC_BENCH_CONNECTIONS` keep-alive connections
+//! (default 8) for `KAC_BENCH_SECS` seconds (default 3), client and servers
+//! in this one process:
 //!
-//! `cargo bench --bench reference_throughput`; environment overrides:
-//! `KAC_BENCH_SECS` (default 5), `KAC_BENCH_CONNECTIONS` (default 8).
+//! 1. `echo`: a bare hyper + serde_json server that parses each body and
+//!    writes it back: what any JSON-over-HTTP service costs on this machine.
+//! 2. `ListAliases`: the reference under a plain ListAliases load, and its
+//!    requests/s as a share of the echo's (the aim is 60% or more, with p99
+//!    under 1 ms at 8 connections).
+//! 3. `mix`: CreateAlias -> ListAliases(KeyId) -> UpdateAlias -> DeleteAlias.
+//! 4. `state`: a 10-entry ListAliases page and a CreateAlias (with its DeleteAlias, so
+//!    the count stays put) with 10 and with `KAC_BENCH_ALIASES` (default
+//!    100,000) aliases stored; each cost should not depend on the state.
+//!
+//! `cargo bench --bench reference_throughput`.
 
+use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper::client::conn::http1::{handshake, SendRequest};
-use hyper::Request;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use kms_alias_conformance::reference::{self, Config};
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -31,7 +45,7 @@ struct Conn {
 }
 
 impl Conn {
-    async fn open(addr: std::net::SocketAddr) -> Conn {
+    async fn open(addr: SocketAddr) -> Conn {
         let stream = TcpStream::connect(addr).await.expect("connect");
         stream.set_nodelay(true).expect("nodelay");
         let (send, conn) = handshake(TokioIo::new(stream)).await.expect("handshake");
@@ -64,39 +78,69 @@ impl Conn {
     }
 }
 
+/// The loopback limit: parse the JSON body, write it back.
+async fn start_echo() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let echo = service_fn(|req: Request<Incoming>| async move {
+                    let body = req.into_body().collect().await.map(|b| b.to_bytes());
+                    let value: Value = body
+                        .ok()
+                        .and_then(|b| serde_json::from_slice(&b).ok())
+                        .unwrap_or(Value::Null);
+                    let out = serde_json::to_vec(&value).unwrap_or_default();
+                    Ok::<_, Infallible>(
+                        Response::builder()
+                            .header("content-type", "application/x-amz-json-1.1")
+                            .body(Full::new(Bytes::from(out)))
+                            .expect("response"),
+                    )
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), echo)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// What a phase measured.
+#[derive(Default)]
 struct Tally {
     latencies_us: Vec<u32>,
     errors: u64,
+    elapsed: f64,
 }
 
-async fn worker(addr: std::net::SocketAddr, id: u64, until: Instant) -> Tally {
-    let mut conn = Conn::open(addr).await;
-    let (a, b) = (conn.key().await, conn.key().await);
-    let mut tally = Tally {
-        latencies_us: Vec::with_capacity(1 << 16),
-        errors: 0,
-    };
-    let mut i = 0u64;
-    while Instant::now() < until {
-        let name = format!("alias/bench-{id}-{i}");
-        let steps = [
-            ("CreateAlias", json!({"AliasName": name, "TargetKeyId": a})),
-            ("ListAliases", json!({"KeyId": a})),
-            ("UpdateAlias", json!({"AliasName": name, "TargetKeyId": b})),
-            ("DeleteAlias", json!({"AliasName": name})),
-        ];
-        for (op, body) in &steps {
-            let started = Instant::now();
-            let (status, _) = conn.call(op, body).await;
-            let us = started.elapsed().as_micros().min(u32::MAX as u128) as u32;
-            tally.latencies_us.push(us);
-            if status != 200 {
-                tally.errors += 1;
-            }
-        }
-        i += 1;
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.latencies_us.extend(other.latencies_us);
+        self.errors += other.errors;
     }
-    tally
+
+    fn rate(&self) -> f64 {
+        self.latencies_us.len() as f64 / self.elapsed
+    }
+
+    fn line(&mut self) -> String {
+        self.latencies_us.sort_unstable();
+        format!(
+            "{:>8} requests = {:>7.0} req/s; p50 {:>4} us, p99 {:>5} us; non-200: {}",
+            self.latencies_us.len(),
+            self.rate(),
+            percentile(&self.latencies_us, 0.50),
+            percentile(&self.latencies_us, 0.99),
+            self.errors,
+        )
+    }
 }
 
 fn percentile(sorted: &[u32], p: f64) -> u32 {
@@ -107,42 +151,147 @@ fn percentile(sorted: &[u32], p: f64) -> u32 {
     sorted[idx]
 }
 
+/// A load: what one connection sends in a loop, given its number, the
+/// iteration and the two keys it made (when the phase wants keys).
+type Load = fn(u64, u64, &[String]) -> Vec<(&'static str, Value)>;
+
+async fn worker(addr: SocketAddr, id: u64, keys: usize, load: Load, secs: f64) -> Tally {
+    let mut conn = Conn::open(addr).await;
+    let mut own = Vec::new();
+    for _ in 0..keys {
+        own.push(conn.key().await);
+    }
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let mut tally = Tally {
+        latencies_us: Vec::with_capacity(1 << 16),
+        ..Tally::default()
+    };
+    let mut i = 0u64;
+    while Instant::now() < until {
+        for (op, body) in load(id, i, &own) {
+            let started = Instant::now();
+            let (status, _) = conn.call(op, &body).await;
+            let us = started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+            tally.latencies_us.push(us);
+            if status != 200 {
+                tally.errors += 1;
+            }
+        }
+        i += 1;
+    }
+    tally
+}
+
+async fn phase(addr: SocketAddr, connections: u64, keys: usize, load: Load, secs: f64) -> Tally {
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..connections)
+        .map(|id| tokio::spawn(worker(addr, id, keys, load, secs)))
+        .collect();
+    let mut all = Tally::default();
+    for t in tasks {
+        all.merge(t.await.expect("worker"));
+    }
+    all.elapsed = started.elapsed().as_secs_f64();
+    all
+}
+
+fn list_all(_: u64, _: u64, _: &[String]) -> Vec<(&'static str, Value)> {
+    vec![("ListAliases", json!({}))]
+}
+
+/// A 10-entry page of stored aliases: they are named to sort before the
+/// predefined `alias/aws/...`, so both states list the same kind of entry.
+fn page_of_ten(_: u64, _: u64, _: &[String]) -> Vec<(&'static str, Value)> {
+    vec![("ListAliases", json!({"Limit": 10}))]
+}
+
+fn mix(id: u64, i: u64, keys: &[String]) -> Vec<(&'static str, Value)> {
+    let name = format!("alias/bench-{id}-{i}");
+    vec![
+        ("CreateAlias", json!({"AliasName": name, "TargetKeyId": keys[0]})),
+        ("ListAliases", json!({"KeyId": keys[0]})),
+        ("UpdateAlias", json!({"AliasName": name, "TargetKeyId": keys[1]})),
+        ("DeleteAlias", json!({"AliasName": name})),
+    ]
+}
+
+fn create_delete(id: u64, i: u64, keys: &[String]) -> Vec<(&'static str, Value)> {
+    let name = format!("alias/churn-{id}-{i}");
+    vec![
+        ("CreateAlias", json!({"AliasName": name, "TargetKeyId": keys[0]})),
+        ("DeleteAlias", json!({"AliasName": name})),
+    ]
+}
+
+/// Stores `n` aliases (50 to a key, the quota) over `connections` connections.
+async fn preload(addr: SocketAddr, connections: u64, n: u64) {
+    let per = n.div_ceil(connections);
+    let tasks: Vec<_> = (0..connections)
+        .map(|c| {
+            tokio::spawn(async move {
+                let mut conn = Conn::open(addr).await;
+                let mut key = String::new();
+                for i in 0..per.min(n.saturating_sub(c * per)) {
+                    if i % 50 == 0 {
+                        key = conn.key().await;
+                    }
+                    let body = json!({"AliasName": format!("alias/a-stored-{c}-{i:06}"), "TargetKeyId": key});
+                    let (status, _) = conn.call("CreateAlias", &body).await;
+                    assert_eq!(status, 200, "preloading alias {i}");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("preload");
+    }
+}
+
 fn main() {
-    let secs = env_or("KAC_BENCH_SECS", 5);
+    let secs = env_or("KAC_BENCH_SECS", 3) as f64;
     let connections = env_or("KAC_BENCH_CONNECTIONS", 8).max(1);
+    let stored = env_or("KAC_BENCH_ALIASES", 100_000);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
+        println!("reference_throughput: {connections} connections, {secs} s a phase");
+        let echo = start_echo().await;
+        let mut bare = phase(echo, connections, 0, list_all, secs).await;
+        println!("  echo (hyper + serde_json)    {}", bare.line());
+
         let server = reference::start("127.0.0.1:0".parse().expect("addr"), Config::default())
             .await
             .expect("start");
-        let addr = server.addr();
-        let started = Instant::now();
-        let until = started + Duration::from_secs(secs);
-        let tasks: Vec<_> = (0..connections)
-            .map(|id| tokio::spawn(worker(addr, id, until)))
-            .collect();
-        let mut all = Vec::new();
-        let mut errors = 0;
-        for t in tasks {
-            let tally = t.await.expect("worker");
-            all.extend(tally.latencies_us);
-            errors += tally.errors;
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        all.sort_unstable();
+        let mut listing = phase(server.addr(), connections, 0, list_all, secs).await;
+        println!("  reference ListAliases        {}", listing.line());
         println!(
-            "reference_throughput: {connections} connections, {secs} s, mix CreateAlias/ListAliases(KeyId)/UpdateAlias/DeleteAlias"
+            "  reference / echo: {:.0}% of the loopback limit (aim: 60%)",
+            100.0 * listing.rate() / bare.rate()
         );
-        println!(
-            "  {} requests in {elapsed:.2} s = {:.0} req/s; p50 {} us, p99 {} us; non-200: {errors}",
-            all.len(),
-            all.len() as f64 / elapsed,
-            percentile(&all, 0.50),
-            percentile(&all, 0.99),
-        );
+        let mut mixed = phase(server.addr(), connections, 2, mix, secs).await;
+        println!("  reference mix (C/L/U/D)      {}", mixed.line());
         server.shutdown();
+
+        let mut rates = Vec::new();
+        for n in [10, stored] {
+            let server = reference::start("127.0.0.1:0".parse().expect("addr"), Config::default())
+                .await
+                .expect("start");
+            preload(server.addr(), connections, n).await;
+            let mut page = phase(server.addr(), connections, 0, page_of_ten, secs).await;
+            println!("  {n:>7} stored: ListAliases(10) {}", page.line());
+            let mut churn = phase(server.addr(), connections, 1, create_delete, secs).await;
+            println!("  {n:>7} stored: Create+Delete {}", churn.line());
+            rates.push((page.rate(), churn.rate()));
+            server.shutdown();
+        }
+        let ((page_small, churn_small), (page_big, churn_big)) = (rates[0], rates[1]);
+        println!(
+            "  with {stored} stored vs 10: ListAliases page at {:.0}%, CreateAlias+DeleteAlias at {:.0}% of the rate",
+            100.0 * page_big / page_small,
+            100.0 * churn_big / churn_small
+        );
     });
 }
