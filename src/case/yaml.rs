@@ -393,6 +393,39 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_its_text_whatever_its_quoting() {
+        let err = parse("a: 1\n\"a\": 2\n").unwrap_err();
+        assert_eq!(err.span, Span { line: 2, column: 1 });
+        assert_eq!(err.width, 3);
+        assert!(matches!(
+            err.kind,
+            LoadErrorKind::DuplicateKey { first_line: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_field_it_is_in() {
+        let err = parse("a:\n  b: {c: [1, 2}\n").unwrap_err();
+        assert!(matches!(err.kind, LoadErrorKind::Syntax(_)));
+        assert_eq!(
+            err.span,
+            Span {
+                line: 2,
+                column: 15
+            }
+        );
+        assert_eq!(err.path, "a.b.c");
+    }
+
+    #[test]
+    fn an_alias_inside_its_own_anchor_is_refused() {
+        let err = parse("a: &x [*x]\n").unwrap_err();
+        assert_eq!(err.span, Span { line: 1, column: 8 });
+        assert_eq!(err.path, "a[0]");
+        assert!(matches!(err.kind, LoadErrorKind::Syntax(ref m) if m == "unknown anchor"));
+    }
+
+    #[test]
     fn reports_syntax_errors_with_position() {
         let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(matches!(err.kind, LoadErrorKind::Syntax(_)));
