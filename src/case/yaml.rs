@@ -1,6 +1,21 @@
 //! A YAML 1.2 document as a tree of positioned nodes, built from the events
 //! of `saphyr-parser`. Scalars are resolved with the core schema, so JSON
 //! files read the same as YAML; duplicate keys are refused.
+//!
+//! Why not `saphyr`'s `MarkedYaml` (checked at 0.3.4, the release built on
+//! the same `saphyr-parser`): it has the positions, the key order and, with
+//! `early_parse(false)`, the scalar styles, but a load error is a bare
+//! `ScanError` with no tree, and the case errors need more than a marker:
+//! - a syntax error names the field it is in (`= field: cases[0].steps[0]
+//!   .request.TargetKeyId` in tests/bad-cases/yaml-syntax.err);
+//! - a duplicate key names the line of the first one and the mapping's field
+//!   (tests/bad-cases/duplicate-key.err), where saphyr says only "duplicated
+//!   key in mapping", or with `allow_duplicate_keys(true)` keeps one entry
+//!   and drops the other without a trace;
+//! - keys are compared by their text, so `a` and `"a"` are the same key;
+//!   saphyr compares unresolved keys by text, style and tag.
+//!
+//! Building the tree here, from the same events, gives all three.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -375,6 +390,39 @@ mod tests {
             err.kind,
             LoadErrorKind::DuplicateKey { first_line: 3, .. }
         ));
+    }
+
+    #[test]
+    fn a_key_is_its_text_whatever_its_quoting() {
+        let err = parse("a: 1\n\"a\": 2\n").unwrap_err();
+        assert_eq!(err.span, Span { line: 2, column: 1 });
+        assert_eq!(err.width, 3);
+        assert!(matches!(
+            err.kind,
+            LoadErrorKind::DuplicateKey { first_line: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_field_it_is_in() {
+        let err = parse("a:\n  b: {c: [1, 2}\n").unwrap_err();
+        assert!(matches!(err.kind, LoadErrorKind::Syntax(_)));
+        assert_eq!(
+            err.span,
+            Span {
+                line: 2,
+                column: 15
+            }
+        );
+        assert_eq!(err.path, "a.b.c");
+    }
+
+    #[test]
+    fn an_alias_inside_its_own_anchor_is_refused() {
+        let err = parse("a: &x [*x]\n").unwrap_err();
+        assert_eq!(err.span, Span { line: 1, column: 8 });
+        assert_eq!(err.path, "a[0]");
+        assert!(matches!(err.kind, LoadErrorKind::Syntax(ref m) if m == "unknown anchor"));
     }
 
     #[test]
