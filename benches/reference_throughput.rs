@@ -208,9 +208,15 @@ fn page_of_ten(_: u64, _: u64, _: &[String]) -> Vec<(&'static str, Value)> {
 fn mix(id: u64, i: u64, keys: &[String]) -> Vec<(&'static str, Value)> {
     let name = format!("alias/bench-{id}-{i}");
     vec![
-        ("CreateAlias", json!({"AliasName": name, "TargetKeyId": keys[0]})),
+        (
+            "CreateAlias",
+            json!({"AliasName": name, "TargetKeyId": keys[0]}),
+        ),
         ("ListAliases", json!({"KeyId": keys[0]})),
-        ("UpdateAlias", json!({"AliasName": name, "TargetKeyId": keys[1]})),
+        (
+            "UpdateAlias",
+            json!({"AliasName": name, "TargetKeyId": keys[1]}),
+        ),
         ("DeleteAlias", json!({"AliasName": name})),
     ]
 }
@@ -218,7 +224,10 @@ fn mix(id: u64, i: u64, keys: &[String]) -> Vec<(&'static str, Value)> {
 fn create_delete(id: u64, i: u64, keys: &[String]) -> Vec<(&'static str, Value)> {
     let name = format!("alias/churn-{id}-{i}");
     vec![
-        ("CreateAlias", json!({"AliasName": name, "TargetKeyId": keys[0]})),
+        (
+            "CreateAlias",
+            json!({"AliasName": name, "TargetKeyId": keys[0]}),
+        ),
         ("DeleteAlias", json!({"AliasName": name})),
     ]
 }

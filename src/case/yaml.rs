@@ -29,6 +29,10 @@ use super::model::Span;
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 128;
+/// Nodes a document may expand to, aliases included: each alias copies its
+/// anchor, so a few hundred bytes of nested aliases would otherwise build
+/// gigabytes. The largest case file has a few thousand.
+const MAX_NODES: usize = 100_000;
 
 /// A node of the document with the position of its first character.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,15 +110,19 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         path: Vec::new(),
+        nodes: 0,
     };
     builder.document()
 }
 
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchor's node and how many nodes it holds.
+    anchors: HashMap<usize, (Node, usize)>,
     /// Keys and indexes leading to the node being built, for error messages.
     path: Vec<String>,
+    /// Nodes built so far, alias copies included (see [`MAX_NODES`]).
+    nodes: usize,
 }
 
 fn to_span(m: saphyr_parser::Marker) -> Span {
@@ -201,6 +209,10 @@ impl<'a> Builder<'a> {
         let at = to_span(span.start);
         if depth > MAX_DEPTH {
             return Err(self.error_at(at, "nesting too deep"));
+        }
+        let before = self.nodes;
+        if !matches!(ev, Event::Alias(_)) {
+            self.count(at, 1)?;
         }
         let (node, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
@@ -289,8 +301,9 @@ impl<'a> Builder<'a> {
                 (node, anchor)
             }
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(target) => {
-                    let mut node = target.clone();
+                Some((target, size)) => {
+                    let (mut node, size) = (target.clone(), *size);
+                    self.count(at, size)?;
                     node.span = at;
                     (node, 0)
                 }
@@ -299,9 +312,24 @@ impl<'a> Builder<'a> {
             _ => return Err(self.error_at(at, "unexpected content")),
         };
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors
+                .insert(anchor, (node.clone(), self.nodes - before));
         }
         Ok(node)
+    }
+
+    /// Counts `n` more nodes, refusing a document past [`MAX_NODES`].
+    fn count(&mut self, at: Span, n: usize) -> Result<(), YamlError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(self.error_at(
+                at,
+                &format!(
+                    "the document expands to more than {MAX_NODES} nodes (through its aliases)"
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -436,5 +464,32 @@ mod tests {
     fn expands_aliases() {
         let node = parse("a: &x {b: 1}\nc: *x\n").unwrap();
         assert_eq!(node.to_json(), json!({"a": {"b": 1}, "c": {"b": 1}}));
+    }
+
+    /// Ten copies of ten copies of ...: a few hundred bytes that would
+    /// expand to millions of nodes.
+    fn alias_bomb(levels: usize) -> String {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for n in 1..=levels {
+            let copies = vec![format!("*a{}", n - 1); 10].join(", ");
+            doc.push_str(&format!("a{n}: &a{n} [{copies}]\n"));
+        }
+        doc
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_the_alias_that_passes_the_budget() {
+        let doc = alias_bomb(6);
+        assert!(doc.len() < 500, "{}", doc.len());
+        let err = parse(&doc).unwrap_err();
+        match &err.kind {
+            LoadErrorKind::Syntax(m) => assert!(m.contains("more than 100000 nodes"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // a4 holds 10^5 copies of x: the budget runs out inside it.
+        assert_eq!(err.span.line, 5, "{err:?}");
+        assert!(err.path.starts_with("a4["), "{}", err.path);
+        // Below the budget, aliases still expand.
+        assert!(parse(&alias_bomb(3)).is_ok());
     }
 }
