@@ -203,7 +203,9 @@ impl Replay {
             (Value::String(e), actual @ Value::String(_)) if e == "$material" => {
                 let id = actual.as_str().unwrap_or_default();
                 if id.len() != 64 || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-                    return Err(format!("CurrentKeyMaterialId is not 64 lowercase hex digits: {id}"));
+                    return Err(format!(
+                        "CurrentKeyMaterialId is not 64 lowercase hex digits: {id}"
+                    ));
                 }
                 *actual = expected.clone();
             }
