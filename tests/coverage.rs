@@ -26,6 +26,33 @@ fn every_case_names_a_catalogued_clause_on_an_operation_it_applies_to() {
     );
 }
 
+#[test]
+fn every_clause_has_cases() {
+    let c = committed();
+    let bare: Vec<&str> = c
+        .rows
+        .iter()
+        .filter(|r| {
+            r.cells.iter().all(|cell| cell.accept + cell.reject == 0)
+                && r.cells.iter().any(|cell| cell.unknowable.is_none())
+        })
+        .map(|r| r.clause)
+        .collect();
+    assert!(bare.is_empty(), "clauses without a single case: {bare:?}");
+}
+
+#[test]
+fn coverage_exits_zero_on_the_committed_corpus() {
+    let out = common::bin()
+        .args(["coverage", "--cases"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"))
+        .output()
+        .unwrap();
+    let text = common::text(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(" 0 holes"), "{text}");
+}
+
 fn corpus_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kac-coverage-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
