@@ -204,6 +204,30 @@ pub struct Step {
     pub span: Span,
 }
 
+impl Step {
+    /// The operation the step sends (see [`sent_operation`]).
+    pub fn sent_operation(&self) -> Option<Operation> {
+        sent_operation(self.op, &self.request.headers)
+    }
+}
+
+/// The operation a step sends: the one its own `X-Amz-Target` header
+/// names, if it sets or removes that header, else `op`.
+pub fn sent_operation(
+    op: Option<Operation>,
+    headers: &[(String, Option<String>)],
+) -> Option<Operation> {
+    match headers
+        .iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+    {
+        Some((_, Some(target))) => Operation::from_target(target),
+        Some((_, None)) => None,
+        None => op,
+    }
+}
+
 /// The request of a step. Strings anywhere in it may hold `${...}` templates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod coverage;
 mod report;
 mod run;
 mod schema;
@@ -32,6 +33,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Merge run reports (`run --report`) into an HTML page and Markdown.
     Report(report::ReportArgs),
+    /// Print the clause × operation coverage of the corpus; exit 1 naming any hole.
+    Coverage(coverage::CoverageArgs),
     /// Write labelled test vectors (JSON Lines) for other implementations' validators.
     Vectors(vectors::VectorsArgs),
 }
@@ -46,6 +49,7 @@ impl Cli {
             Command::Sweep(args) => sweep::run(args),
             Command::Report(args) => report::run(args),
             Command::Vectors(args) => vectors::run(args),
+            Command::Coverage(args) => coverage::run(args),
         }
     }
 }

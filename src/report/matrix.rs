@@ -93,7 +93,8 @@ pub fn labels(reports: &[Report]) -> Vec<String> {
 }
 
 /// The group a clause is shown in: its first dot-separated segment (the
-/// operation, or an area such as `protocol`).
+/// area of the catalogue in `spec::clauses`, such as `alias-name`, `key-id`
+/// or `protocol`).
 pub fn group_of(clause: &str) -> &str {
     clause.split('.').next().unwrap_or(clause)
 }

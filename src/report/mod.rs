@@ -12,6 +12,7 @@ pub use findings::{group, summarise};
 pub use model::*;
 pub use normalise::Normaliser;
 
+pub mod coverage;
 pub mod findings;
 pub mod html;
 pub mod markdown;

@@ -182,7 +182,7 @@ impl Cx<'_> {
             None => None,
         };
 
-        let sent = sent_operation(op, &headers);
+        let sent = super::super::model::sent_operation(op, &headers);
         let reads = sent.is_some_and(Operation::is_read);
         if let (Some(key), false) = (f.key("eventually"), reads) {
             let msg = format!(
@@ -232,23 +232,6 @@ impl Cx<'_> {
             eventually,
             span: node.span,
         })
-    }
-}
-
-/// The operation the step sends: the one its own `X-Amz-Target` header
-/// names, if it sets or removes that header, else `op`.
-fn sent_operation(
-    op: Option<Operation>,
-    headers: &[(String, Option<String>)],
-) -> Option<Operation> {
-    match headers
-        .iter()
-        .rev()
-        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
-    {
-        Some((_, Some(target))) => Operation::from_target(target),
-        Some((_, None)) => None,
-        None => op,
     }
 }
 

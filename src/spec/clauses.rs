@@ -1,0 +1,311 @@
+//! The clause catalogue: every rule of the spec (sections A to K of
+//! `shared/spec/aws-kms-alias.md`) about an operation the reference serves,
+//! with a stable id, the rule in one sentence, the operations it applies to,
+//! its evidence and source, and the cells that cannot be checked with why.
+//!
+//! Case files name these ids in `clause:`; `kms-alias-conformance coverage`
+//! counts, per clause × operation, the cases on each side (what must be
+//! accepted, what must be rejected). An id names the rule, not the
+//! operation: `alias-name.length` is one clause over CreateAlias,
+//! UpdateAlias and DeleteAlias.
+
+use super::fault::Evidence;
+use super::operation::Operation;
+
+/// A column of the matrix: the operation a check step sends, or `None` for
+/// a request whose `X-Amz-Target` names no operation.
+pub type Column = Option<Operation>;
+
+/// The name of a column.
+pub fn column_name(column: Column) -> &'static str {
+    column.map_or("(no operation)", Operation::name)
+}
+
+/// One rule of the specification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clause {
+    /// The stable id case files name, `area.rule`.
+    pub id: &'static str,
+    /// The rule in one sentence.
+    pub rule: &'static str,
+    /// The operations it applies to (the columns of its cells).
+    pub ops: &'static [Column],
+    /// How sure the spec is of it.
+    pub evidence: Evidence,
+    /// Where it comes from (spec sections and their sources).
+    pub source: &'static str,
+    /// Cells that cannot be checked, with the reason.
+    pub unknowable: &'static [(Column, &'static str)],
+}
+
+impl Clause {
+    /// Why the cell of `column` cannot be checked, if the catalogue says so.
+    pub fn unknowable_reason(&self, column: Column) -> Option<&'static str> {
+        self.unknowable
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// The clause with this id.
+pub fn clause(id: &str) -> Option<&'static Clause> {
+    CLAUSES.iter().find(|c| c.id == id)
+}
+
+const CK: Column = Some(Operation::CreateKey);
+const DK: Column = Some(Operation::DescribeKey);
+const LK: Column = Some(Operation::ListKeys);
+const EN: Column = Some(Operation::EnableKey);
+const DI: Column = Some(Operation::DisableKey);
+const SD: Column = Some(Operation::ScheduleKeyDeletion);
+const CD: Column = Some(Operation::CancelKeyDeletion);
+const CA: Column = Some(Operation::CreateAlias);
+const UA: Column = Some(Operation::UpdateAlias);
+const DA: Column = Some(Operation::DeleteAlias);
+const LA: Column = Some(Operation::ListAliases);
+const NO: Column = None;
+
+/// Every operation that takes a key identifier (CreateAlias and UpdateAlias
+/// `TargetKeyId`, ListAliases `KeyId`, DescribeKey and the key operations).
+const KEY_ID_OPS: &[Column] = &[CA, UA, LA, DK, DI, EN, SD, CD];
+/// Every operation that takes an `AliasName`.
+const ALIAS_NAME_OPS: &[Column] = &[CA, UA, DA];
+
+const NOT_PRODUCIBLE: &str = "only multi-Region replicas and keys in custom key stores take the \
+     Creating, Updating or Unavailable states (spec C); no served operation puts a key in them";
+
+macro_rules! clauses {
+    (@unknowable) => { &[] };
+    (@unknowable $unk:expr) => { $unk };
+    ($({$id:literal, $ev:ident, $ops:expr, $rule:literal, $source:literal $(, unknowable: $unk:expr)? $(,)?}),* $(,)?) => {
+        /// The catalogue, grouped by area.
+        pub static CLAUSES: &[Clause] = &[$(Clause {
+            id: $id,
+            rule: $rule,
+            ops: $ops,
+            evidence: Evidence::$ev,
+            source: $source,
+            unknowable: clauses!(@unknowable $($unk)?),
+        }),*];
+    };
+}
+
+clauses!(
+    // Alias names (spec A, B#1-#8, H, J Q2-Q3).
+    {"alias-name.length", Documented, ALIAS_NAME_OPS,
+     "An AliasName is 1 to 256 characters; a longer or empty one is a ValidationException.",
+     "BC AliasNameType min 1 max 256 (spec A); framework wording B#5, B#6"},
+    {"alias-name.pattern", Documented, ALIAS_NAME_OPS,
+     "An AliasName matches ^[a-zA-Z0-9:/_-]+$; any other character is a ValidationException naming the pattern.",
+     "BC AliasNameType pattern (spec A); MOTO-2015 text (B#3, J Q3)"},
+    {"alias-name.prefix", Recorded, ALIAS_NAME_OPS,
+     "An AliasName begins with `alias/`; otherwise ValidationException `Alias must start with the prefix \"alias/\". ...`.",
+     "LS-snap test_create_alias 2023, ACK #1878 (B#1); UpdateAlias/DeleteAlias presumably the same (B#2, K)"},
+    {"alias-name.colon", Recorded, ALIAS_NAME_OPS,
+     "A `:` in an AliasName (allowed by the model pattern) is a ValidationException `<name> contains invalid characters for an alias`.",
+     "terraform-provider-aws #12891 (J Q3), MOTO-2015 (B#4)"},
+    {"alias-name.reserved", Inferred, ALIAS_NAME_OPS,
+     "Names beginning with `alias/aws/` are reserved for AWS: CreateAlias answers NotAuthorizedException; UpdateAlias and DeleteAlias refuse with a 400.",
+     "MOTO-2015 and LKMS (B#8, B#22, B#23, J Q2)"},
+    {"alias-name.case", Documented, ALIAS_NAME_OPS,
+     "Alias names are case-sensitive: names differing only in letter case are different aliases.",
+     "DG alias-manage.md (spec A, H)"},
+    // Aliases.
+    {"alias.unique", Recorded, &[CA, LA],
+     "CreateAlias of a name that exists is an AlreadyExistsException naming the alias ARN, and leaves the alias as it was.",
+     "Terraform docs, terraform-provider-aws #35161 (B#9, J Q7)"},
+    {"alias.not-found", Recorded, &[UA, DA, DK, LA],
+     "An alias that does not exist is a NotFoundException `Alias <alias ARN> is not found.`.",
+     "sigstore/cosign #1474, CC-placebo DescribeKey (B#16, J Q7); DeleteAlias/UpdateAlias only from emulators (K)"},
+    {"alias.delete", Documented, &[DA, CA, LA],
+     "DeleteAlias removes the alias and not its key; the name can then be created again.",
+     "BC DeleteAlias doc, DG alias-manage.md"},
+    {"alias.retarget", Documented, &[UA, LA],
+     "UpdateAlias moves an alias to another key of the same family and usage, including the key it already targets.",
+     "BC UpdateAlias doc, DG alias-manage.md (spec A, E); same target B#20"},
+    {"alias.family", Recorded, &[UA],
+     "UpdateAlias refuses a new key of another type (symmetric, asymmetric, HMAC) or key usage with a ValidationException; the usage text is recorded.",
+     "BC UpdateAlias doc, DG (spec D); usage text LKMS-PM 2020 (J Q1)"},
+    {"alias.dates", Documented, &[UA, LA],
+     "After CreateAlias CreationDate equals LastUpdatedDate; UpdateAlias changes LastUpdatedDate and keeps CreationDate.",
+     "DG alias-manage.md examples (spec E)"},
+    {"alias.quota", Documented, &[CA, UA, LA],
+     "A key has at most 50 aliases; CreateAlias or UpdateAlias beyond that is a LimitExceededException.",
+     "DG resource-limits.md (spec A, B#21, J Q8)"},
+    {"alias.predefined", Recorded, &[LA, DK],
+     "Predefined AWS aliases are listed without a key (AliasName and AliasArn only) until used; DescribeKey of one creates the AWS managed key.",
+     "CC-placebo ListAliases (J Q7), BC ListAliases and DescribeKey docs (spec A, E)"},
+    // Key identifiers (spec A, B#10-#13, J Q4).
+    {"key-id.forms", Documented, KEY_ID_OPS,
+     "A key id, a `mrk-` id or a key ARN of the account and Region identifies the key.",
+     "BC KeyId docs (spec A), LS-snap (B#10)"},
+    {"key-id.alias", Inferred, KEY_ID_OPS,
+     "An alias name or alias ARN identifies its key for DescribeKey only; the other operations refuse it with a 400 (ValidationException or NotFoundException).",
+     "BC DescribeKey doc (spec A); APIREF-old \"cannot be an alias\"; MOTO-2015 (B#13, J Q4)"},
+    {"key-id.not-found", Recorded, KEY_ID_OPS,
+     "A well-formed key id or key ARN of no key is a NotFoundException `Key '<key ARN>' does not exist`.",
+     "LS-snap test_get_key_does_not_exist (B#10, B#24)"},
+    {"key-id.malformed", Recorded, KEY_ID_OPS,
+     "A key id of the wrong shape is a NotFoundException `Invalid keyId '<id>'`.",
+     "LS-snap test_get_key_invalid_uuid, CC-placebo (B#11, J Q4)"},
+    {"key-id.other-region", Recorded, KEY_ID_OPS,
+     "A key ARN of another Region is a NotFoundException `Invalid arn <region>`.",
+     "LS-snap test_get_key_in_different_region (B#12)"},
+    {"key-id.bad-arn", Inferred, KEY_ID_OPS,
+     "A key ARN of another account or partition, or with a field missing or wrong, identifies no key: a 400 NotFoundException (or InvalidArnException).",
+     "key-id rule of B#10-#12 and the modeled InvalidArnException (spec A); not recorded"},
+    {"key-id.length", Documented, KEY_ID_OPS,
+     "A key identifier is 1 to 2048 characters; an empty or longer one is a ValidationException.",
+     "BC KeyIdType min 1 max 2048 (spec A)"},
+    // Key states (spec C).
+    {"key-state.alias-target", Documented, &[CA, UA],
+     "CreateAlias and UpdateAlias refuse a key pending deletion (KMSInvalidStateException `<key ARN> is pending deletion.`) and accept a key in any other state.",
+     "DG key-state.md footnotes [3], [10] (B#14, B#15, B#17, B#18)"},
+    {"key-state.any-state", Documented, &[DA, LA, DK],
+     "DeleteAlias, ListAliases and DescribeKey work whatever the key's state.",
+     "DG key-state.md table (spec C)"},
+    {"key-state.disable-enable", Recorded, &[DI, EN],
+     "DisableKey makes a key Disabled and EnableKey Enabled; both refuse a key pending deletion with KMSInvalidStateException.",
+     "LS test_disable_and_enable_key (aws.validated), DG footnote [3] (spec C, B#29)"},
+    {"key-state.deletion", Recorded, &[SD, CD, DK, DI, EN],
+     "ScheduleKeyDeletion makes a key PendingDeletion with a DeletionDate; CancelKeyDeletion makes it Disabled; either on the wrong state is a KMSInvalidStateException.",
+     "LS test_schedule_and_cancel_key_deletion (aws.validated), DG footnotes [3], [4] (spec C, B#27, B#28)"},
+    {"key-state.pending-import", Recorded, &[EN, DI, SD, CD],
+     "An EXTERNAL key starts PendingImport: EnableKey, DisableKey and CancelKeyDeletion refuse it (`<key ARN> is pending import.`), ScheduleKeyDeletion accepts it.",
+     "DG footnote [5], LS-snap pending-import text (B#29, spec C)"},
+    {"key-state.transient", Documented, &[DI, EN, SD, CD],
+     "Keys Creating or Updating are refused by the key operations; Unavailable keys may be disabled, enabled and scheduled.",
+     "DG key-state.md footnotes [12]-[15] (spec C)",
+     unknowable: &[(DI, NOT_PRODUCIBLE), (EN, NOT_PRODUCIBLE), (SD, NOT_PRODUCIBLE), (CD, NOT_PRODUCIBLE)]},
+    {"key-state.aliases-deleted", Documented, &[LA],
+     "When a key is finally deleted, its aliases are deleted with it.",
+     "DG alias-about.md (spec C)",
+     unknowable: &[(LA, "a key is deleted 7 days after ScheduleKeyDeletion at the soonest; a run cannot wait for it")]},
+    // ListAliases (spec E, J Q5).
+    {"list-aliases.entry-shape", Recorded, &[LA],
+     "An entry has AliasName, AliasArn (`arn:<partition>:kms:<region>:<account>:` + name), TargetKeyId (the bare key id, even when an ARN was sent) and the dates as epoch numbers.",
+     "LS-snap test_update_kms_alias_change_target_key 2026 (spec E); localstack #8502"},
+    {"list-aliases.key-filter", Documented, &[LA],
+     "With KeyId (key id or key ARN) only the aliases of that key are listed.",
+     "BC ListAliases doc (spec A, E)"},
+    {"list-aliases.page-size", Recorded, &[LA],
+     "Without Limit a page holds at most 50 entries.",
+     "CC-placebo 2024-06, 2025-07 (J Q5)"},
+    {"list-aliases.limit", Documented, &[LA],
+     "Limit is 1 to 1000; 0 or more than 1000 is a ValidationException.",
+     "BC LimitType (spec A, K)"},
+    {"list-aliases.marker", Documented, &[LA],
+     "A Marker that no page gave is an InvalidMarkerException.",
+     "BC ListAliases errors (B#25, J Q5)"},
+    {"list-aliases.pagination", Recorded, &[LA],
+     "A truncated page has Truncated true and a NextMarker that gives the next page; the last has Truncated false and no NextMarker; entries are in AliasName byte order.",
+     "BC paginators-1.json (spec E), CC-placebo (J Q5)"},
+    // CreateKey and key metadata (spec A, D, K).
+    {"create-key.enums", Recorded, &[CK],
+     "KeySpec, KeyUsage and Origin outside their enums are a ValidationException naming the enum set.",
+     "LS-snap test_hmac_create_key_invalid_operations (B#33); BC-1.44 enums (K)"},
+    {"create-key.key-usage", Recorded, &[CK],
+     "KeyUsage must be one the KeySpec allows, and is required for every spec but SYMMETRIC_DEFAULT.",
+     "LS-snap (B#31, B#32), BC CreateKey KeyUsage doc (spec D)"},
+    {"create-key.ml-kem", Documented, &[CK, DK],
+     "ML_KEM_512/768/1024 keys are asymmetric with usage ENCAPSULATE_DECAPSULATE only.",
+     "BC-1.44 Encapsulate KeyId doc (K)"},
+    {"create-key.tags", Recorded, &[CK],
+     "Tag keys beginning `aws:` (any case) or more than 50 tags are a TagException; a key over 128 or a value over 256 characters a ValidationException.",
+     "LS-snap 2025-01 (K)"},
+    {"key-metadata.shape", Recorded, &[CK, DK],
+     "KeyMetadata carries every member AWS records for the key's spec, origin and state (CurrentKeyMaterialId, MultiRegionConfiguration, algorithm lists, deletion members).",
+     "LS-snap (K), BC KeyMetadata shape"},
+    {"key-metadata.by-key-spec", Documented, &[DK],
+     "KeyMetadata's KeyUsage, algorithm lists and CustomerMasterKeySpec follow the KeySpec.",
+     "BC KeyMetadata doc, LS-snap (spec D, K)"},
+    {"key-metadata.id-shape", Recorded, &[CK, DK, LA, SD, CD, LK],
+     "Every key id in a response is a lowercase UUID, or `mrk-` and 32 lowercase hex digits for a multi-Region key.",
+     "LS-snap key ids and multi-Region ids (K, B#10)"},
+    {"schedule-key-deletion.window", Documented, &[SD],
+     "PendingWindowInDays is 7 to 30 (default 30); outside it is a ValidationException.",
+     "BC ScheduleKeyDeletion doc (spec A, H)"},
+    // Requests and responses (spec A, F, J Q6, J Q7).
+    {"members.required", Recorded, &[CA, UA, DA, DK],
+     "A missing required member is a ValidationException `Value null at '<member>' failed to satisfy constraint: Member must not be null`.",
+     "LKMS-PM, FLOCI-M (J Q6, B#7)"},
+    {"members.types", Inferred, &[CA, UA, DA],
+     "A member of the wrong JSON type is refused with a 400 (SerializationException or ValidationException).",
+     "AWS JSON 1.1 framework (spec F common errors)"},
+    {"response.empty-body", Recorded, &[CA, UA, DA, DI, EN, LA],
+     "CreateAlias, UpdateAlias, DeleteAlias, DisableKey and EnableKey answer 200 with a 0-byte body of type application/x-amz-json-1.1; the others a JSON body.",
+     "CC-placebo test_kinesis_encrypt 2017 (J Q7), APIREF examples (spec F)"},
+    {"protocol.target", Inferred, &[LA, NO],
+     "The operation is `X-Amz-Target: TrentService.<Operation>`; any other target is an UnknownOperationException.",
+     "BC metadata (spec A, F); framework code (spec F common errors)"},
+    {"protocol.error-body", Documented, &[DK, DA, CD, CA, LA],
+     "An error is a JSON body with `__type` and `message` (no message where AWS sends none), status 400 for client errors.",
+     "spec F, BC parsers.py, LS-snap"},
+    {"protocol.malformed-body", Inferred, &[LA, DA],
+     "A body that is not a JSON object is a SerializationException.",
+     "spec F common errors"},
+    {"protocol.request-id", Documented, &[CA, LA, DA],
+     "Every response, success or error, carries an x-amzn-RequestId header.",
+     "spec F, BC parsers.py"},
+    {"protocol.unknown-members", Inferred, &[CA, LA, DA],
+     "Members the input shape does not have are ignored.",
+     "AWS JSON 1.1 framework (spec F)"},
+    {"protocol.auth.missing-token", Inferred, &[LA, DA],
+     "A request without an Authorization header is refused (MissingAuthenticationTokenException).",
+     "spec F common errors"},
+    {"protocol.auth.unknown-access-key", Inferred, &[LA, DA],
+     "A signature with an unknown access key id is an UnrecognizedClientException.",
+     "spec F common errors"},
+    {"protocol.auth.incomplete-signature", Inferred, &[LA],
+     "An Authorization header missing SigV4 fields is an IncompleteSignatureException.",
+     "spec F common errors"},
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in CLAUSES {
+            assert!(seen.insert(c.id), "`{}` is in the catalogue twice", c.id);
+            let ok = c.id.contains('.')
+                && c.id.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                });
+            assert!(ok, "`{}` is not `area.rule` in lowercase", c.id);
+            assert!(!c.ops.is_empty(), "`{}` applies to no operation", c.id);
+            for op in Operation::ALL {
+                if c.ops.len() > 1 {
+                    assert!(
+                        !c.id.contains(op.name()),
+                        "`{}` applies to several operations and names one",
+                        c.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknowable_cells_are_cells_with_a_reason() {
+        for c in CLAUSES {
+            for (col, reason) in c.unknowable {
+                assert!(
+                    c.ops.contains(col),
+                    "`{}`: {col:?} is not one of its cells",
+                    c.id
+                );
+                assert!(
+                    !reason.trim().is_empty(),
+                    "`{}`: an unknowable cell needs a reason",
+                    c.id
+                );
+            }
+        }
+        assert_eq!(clause("alias-name.length").map(|c| c.ops.len()), Some(3));
+        assert!(clause("CreateAlias.AliasName.length").is_none());
+    }
+}
