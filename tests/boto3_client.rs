@@ -1,22 +1,12 @@
 //! boto3 against the built binary: a real AWS SDK parses every response.
 //! Skipped (with a notice) when boto3 is missing, unless `CI` is set.
 
+mod python;
+use python::python;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-/// The interpreter: `$KAC_PYTHON`, else `.venv/bin/python`, else `python3`.
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("KAC_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    }
-}
 
 fn boto3_available(py: &Path) -> bool {
     Command::new(py)

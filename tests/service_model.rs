@@ -24,6 +24,9 @@
 //!   and state, fit the model's output shapes (members, types, enums,
 //!   lengths, patterns, required members).
 
+mod python;
+use python::python;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -50,18 +53,6 @@ fn pinned_version() -> String {
         .find_map(|l| l.trim().strip_prefix("botocore=="))
         .map(|v| v.trim().to_owned())
         .expect("tests/boto3/requirements.txt pins botocore==<version>")
-}
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("KAC_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    }
 }
 
 /// botocore's `__version__`, read from its `__init__.py`.
