@@ -328,48 +328,37 @@ fn check_records(checks: &[CheckRecord], resp: &WireResponse) {
 fn check_decided(checks: Vec<CheckRecord>, resp: &WireResponse, role: Role) {
     let any_failed = failed(&checks);
     let text = std::str::from_utf8(&resp.body).ok().map(str::to_owned);
-    let mut case = CaseRecord {
-        trial: "fuzz::endpoint-response".into(),
-        name: "endpoint response".into(),
-        file: "fuzz/endpoint_response.yaml".into(),
+    let mut case = CaseRecord::new(
+        "fuzz::endpoint-response".into(),
+        "endpoint response".into(),
+        "fuzz/endpoint_response.yaml".into(),
+        1,
+        "Fuzz.endpoint-response".into(),
+        String::new(),
+        "recorded".into(),
+    );
+    case.steps = vec![StepRecord {
+        index: 1,
         line: 1,
-        clause: "Fuzz.endpoint-response".into(),
-        clauses: Vec::new(),
-        source: String::new(),
-        evidence: "recorded".into(),
-        verdict: Verdict::Pass,
-        kind: None,
-        severity: None,
-        signature: None,
-        summary: None,
-        baseline: None,
-        fixtures: Vec::new(),
-        steps: vec![StepRecord {
-            index: 1,
-            line: 1,
-            operation: "CreateAlias".into(),
-            role: role.name().to_owned(),
-            attempts: 1,
-            exchange: ExchangeRecord {
-                request: None,
-                response: Some(ResponseRecord {
-                    status: resp.status,
-                    headers: resp.headers.clone(),
-                    body: BodyRecord {
-                        base64: None,
-                        bytes: resp.body.len(),
-                        text,
-                    },
-                }),
-            },
-            checks,
-            diff: None,
-            error: None,
-        }],
-        cleanup_errors: Vec::new(),
-        duration_ms: 0,
-        reproduce: None,
-    };
+        operation: "CreateAlias".into(),
+        role: role.name().to_owned(),
+        attempts: 1,
+        exchange: ExchangeRecord {
+            request: None,
+            response: Some(ResponseRecord {
+                status: resp.status,
+                headers: resp.headers.clone(),
+                body: BodyRecord {
+                    base64: None,
+                    bytes: resp.body.len(),
+                    text,
+                },
+            }),
+        },
+        checks,
+        diff: None,
+        error: None,
+    }];
     decide(&mut case, &Normaliser::default());
     if any_failed {
         assert!(

@@ -296,6 +296,42 @@ pub struct CaseRecord {
     pub reproduce: Option<Reproduce>,
 }
 
+impl CaseRecord {
+    /// A case about to run: where it is and what it checks; it passes until
+    /// a step, a verdict or a baseline says otherwise.
+    pub fn new(
+        trial: String,
+        name: String,
+        file: String,
+        line: usize,
+        clause: String,
+        source: String,
+        evidence: String,
+    ) -> CaseRecord {
+        CaseRecord {
+            trial,
+            name,
+            file,
+            line,
+            clause,
+            clauses: Vec::new(),
+            source,
+            evidence,
+            verdict: Verdict::Pass,
+            kind: None,
+            severity: None,
+            signature: None,
+            summary: None,
+            baseline: None,
+            fixtures: Vec::new(),
+            steps: Vec::new(),
+            cleanup_errors: Vec::new(),
+            duration_ms: 0,
+            reproduce: None,
+        }
+    }
+}
+
 /// What the baseline says of a trial, and how the run compared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BaselineNote {

@@ -60,27 +60,15 @@ pub async fn run_case(ctx: &RunContext, file: &CaseFile, case: &Case, trial: &st
         evidence: file.evidence,
     }
     .with(&case.grade);
-    let mut record = CaseRecord {
-        trial: trial.to_owned(),
-        name: case.name.clone(),
-        file: file.path.clone(),
-        line: case.span.line,
-        clause: case_grade.clause.clone(),
-        clauses: Vec::new(),
-        source: case_grade.source.clone(),
-        evidence: case_grade.evidence.name().to_owned(),
-        verdict: Verdict::Pass,
-        kind: None,
-        severity: None,
-        signature: None,
-        summary: None,
-        baseline: None,
-        fixtures: Vec::new(),
-        steps: Vec::new(),
-        cleanup_errors: Vec::new(),
-        duration_ms: 0,
-        reproduce: None,
-    };
+    let mut record = CaseRecord::new(
+        trial.to_owned(),
+        case.name.clone(),
+        file.path.clone(),
+        case.span.line,
+        case_grade.clause.clone(),
+        case_grade.source.clone(),
+        case_grade.evidence.name().to_owned(),
+    );
     let mut vars = Vars::new(VarContext {
         prefix: target.prefix.clone(),
         case_token: case_token(trial),
