@@ -102,6 +102,63 @@ fn a_corpus_with_a_hole_fails_naming_the_cell() {
 }
 
 #[test]
+fn a_cell_missing_one_side_is_a_hole_naming_the_side() {
+    let dir = corpus_dir("one-side", &[("CreateAlias/len.yaml", ONLY_CREATE)]);
+    let out = common::bin()
+        .args(["coverage", "--cases"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("hole: clause `alias-name.length` × CreateAlias has no case that checks it accepts what it must"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("`alias-name.length` × CreateAlias has no case that checks it rejects"),
+        "{text}"
+    );
+    // A one-sided clause is complete with its one side.
+    assert!(
+        !text.contains("`key-id.not-found` × DescribeKey has no case that checks it accepts"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const OFF_SIDE: &str = r#"operation: DescribeKey
+clause: key-id.not-found
+source: "test"
+evidence: documented
+cases:
+  - name: describes a key it created
+    steps:
+      - op: CreateKey
+        request: {}
+        capture: {key: KeyMetadata.KeyId}
+      - request: {KeyId: "${key}"}
+        expect: {status: 200}
+"#;
+
+#[test]
+fn a_case_on_a_side_its_cell_lacks_is_an_error() {
+    let dir = corpus_dir("off-side", &[("DescribeKey/found.yaml", OFF_SIDE)]);
+    let out = common::bin()
+        .args(["coverage", "--cases"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("DescribeKey/found.yaml:11: case `DescribeKey/found::describes-a-key-it-created` checks that clause `key-id.not-found` accepts on DescribeKey, a side the catalogue says it lacks"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_uncatalogued_clause_is_named_with_its_file_and_line() {
     let bad = ONLY_CREATE.replace("alias-name.length", "CreateAlias.AliasName.length");
     let dir = corpus_dir("unknown", &[("CreateAlias/len.yaml", &bad)]);
@@ -132,6 +189,14 @@ fn the_cells_count_cases_by_side_and_operation() {
         .find(|c| c.operation.as_deref() == Some("CreateAlias"))
         .unwrap();
     assert_eq!((create.accept, create.reject), (0, 1));
+    assert!(
+        create.is_hole(),
+        "a two-sided cell with only a reject case is a hole"
+    );
+    assert_eq!(
+        create.missing(),
+        vec![kms_alias_conformance::report::coverage::Side::Accept]
+    );
     let update = row
         .cells
         .iter()

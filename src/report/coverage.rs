@@ -8,6 +8,10 @@
 //! (`None` when its `X-Amz-Target` names none), and the side is *reject*
 //! when the step expects an error code or a status of 400 or more, *accept*
 //! otherwise. Setup and verify steps never count.
+//!
+//! A cell is a hole when a side the catalogue says it has (`Sides`) has no
+//! case; a case on a side the catalogue says the cell lacks is an error too,
+//! since its clause is then misnamed or the catalogue is wrong.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -15,7 +19,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::case::{did_you_mean, CaseFile, CheckOf, Role, Step};
-use crate::spec::clauses::{column_name, Clause, Column};
+use crate::spec::clauses::{column_name, Clause, Column, Sides};
 use crate::spec::Operation;
 
 /// Which side of a clause a check step is on.
@@ -25,6 +29,16 @@ pub enum Side {
     Accept,
     /// The step expects an error: the clause rejects what it must.
     Reject,
+}
+
+impl Side {
+    /// The side's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Accept => "accepts",
+            Side::Reject => "rejects",
+        }
+    }
 }
 
 /// The side of a check step.
@@ -47,15 +61,42 @@ pub struct Cell {
     pub accept: usize,
     /// Cases checking that the clause rejects what it must.
     pub reject: usize,
+    /// Whether the catalogue says the cell has an accept side.
+    pub needs_accept: bool,
+    /// Whether the catalogue says the cell has a reject side.
+    pub needs_reject: bool,
+    /// Why the cell has one side only, when it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_side: Option<&'static str>,
     /// Why the cell cannot be checked, when the catalogue says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unknowable: Option<&'static str>,
 }
 
 impl Cell {
-    /// Neither side has a case and the catalogue gives no reason.
+    /// The sides the cell needs and has no case for (none when unknowable).
+    pub fn missing(&self) -> Vec<Side> {
+        if self.unknowable.is_some() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.needs_accept && self.accept == 0 {
+            out.push(Side::Accept);
+        }
+        if self.needs_reject && self.reject == 0 {
+            out.push(Side::Reject);
+        }
+        out
+    }
+
+    /// A side the cell needs has no case and the catalogue gives no reason.
     pub fn is_hole(&self) -> bool {
-        self.accept + self.reject == 0 && self.unknowable.is_none()
+        !self.missing().is_empty()
+    }
+
+    /// Every side the cell needs has a case.
+    pub fn is_complete(&self) -> bool {
+        self.unknowable.is_none() && self.missing().is_empty()
     }
 }
 
@@ -98,6 +139,23 @@ pub struct Stray {
     pub operation: String,
 }
 
+/// A case on a side its cell does not have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OffSide {
+    /// `cases/...:line` of the check step.
+    pub at: String,
+    /// The trial id.
+    pub trial: String,
+    /// The clause.
+    pub clause: String,
+    /// The operation the step sends.
+    pub operation: String,
+    /// The side the step is on.
+    pub side: &'static str,
+    /// Why the catalogue gives the cell the other side only.
+    pub reason: &'static str,
+}
+
 /// The coverage of a corpus.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
@@ -107,6 +165,8 @@ pub struct Coverage {
     pub unknown: Vec<UnknownClause>,
     /// Check steps on an operation their clause does not apply to.
     pub strays: Vec<Stray>,
+    /// Check steps on a side their cell does not have.
+    pub off_side: Vec<OffSide>,
 }
 
 /// Totals, for the summary line.
@@ -116,13 +176,13 @@ pub struct Totals {
     pub clauses: usize,
     /// Cells (clause × operation it applies to).
     pub cells: usize,
-    /// Cells with at least one case.
-    pub covered: usize,
-    /// Cells with cases on both sides.
-    pub both_sides: usize,
+    /// Cells with a case on every side they need.
+    pub complete: usize,
+    /// Cells that need both sides.
+    pub two_sided: usize,
     /// Cells the catalogue marks unknowable.
     pub unknowable: usize,
-    /// Cells with no case and no reason.
+    /// Cells missing a side, with no reason.
     pub holes: usize,
 }
 
@@ -135,6 +195,7 @@ impl Coverage {
         let mut seen: BTreeMap<(String, Column, Side), BTreeSet<String>> = BTreeMap::new();
         let mut unknown = Vec::new();
         let mut strays = Vec::new();
+        let mut off_side = Vec::new();
         for file in files {
             for case in &file.cases {
                 let trial = format!("{}::{}", file.stem(), case.slug);
@@ -161,8 +222,10 @@ impl Coverage {
                         }
                         continue;
                     }
-                    let entry = catalogue.iter().find(|c| c.id == clause);
-                    if entry.is_some_and(|c| !c.ops.contains(&column)) {
+                    let Some(entry) = catalogue.iter().find(|c| c.id == clause) else {
+                        continue;
+                    };
+                    if !entry.ops.contains(&column) {
                         strays.push(Stray {
                             at,
                             trial: trial.clone(),
@@ -171,7 +234,24 @@ impl Coverage {
                         });
                         continue;
                     }
-                    seen.entry((clause, column, side_of(step)))
+                    let side = side_of(step);
+                    let sides = entry.sides_of(column);
+                    let has = match side {
+                        Side::Accept => sides.accepts(),
+                        Side::Reject => sides.rejects(),
+                    };
+                    if !has {
+                        off_side.push(OffSide {
+                            at,
+                            trial: trial.clone(),
+                            clause: clause.clone(),
+                            operation: column_name(column).to_owned(),
+                            side: side.name(),
+                            reason: sides.reason().unwrap_or_default(),
+                        });
+                        continue;
+                    }
+                    seen.entry((clause, column, side))
                         .or_default()
                         .insert(trial.clone());
                 }
@@ -190,11 +270,17 @@ impl Coverage {
                 cells: c
                     .ops
                     .iter()
-                    .map(|&column| Cell {
-                        operation: column.map(|o| o.name().to_owned()),
-                        accept: count(c.id, column, Side::Accept),
-                        reject: count(c.id, column, Side::Reject),
-                        unknowable: c.unknowable_reason(column),
+                    .map(|&column| {
+                        let sides: Sides = c.sides_of(column);
+                        Cell {
+                            operation: column.map(|o| o.name().to_owned()),
+                            accept: count(c.id, column, Side::Accept),
+                            reject: count(c.id, column, Side::Reject),
+                            needs_accept: sides.accepts(),
+                            needs_reject: sides.rejects(),
+                            one_side: sides.reason(),
+                            unknowable: c.unknowable_reason(column),
+                        }
                     })
                     .collect(),
             })
@@ -203,6 +289,7 @@ impl Coverage {
             rows,
             unknown,
             strays,
+            off_side,
         }
     }
 
@@ -212,42 +299,48 @@ impl Coverage {
         let mut t = Totals {
             clauses: self.rows.len(),
             cells: 0,
-            covered: 0,
-            both_sides: 0,
+            complete: 0,
+            two_sided: 0,
             unknowable: 0,
             holes: 0,
         };
         for cell in cells {
             t.cells += 1;
-            t.covered += usize::from(cell.accept + cell.reject > 0);
-            t.both_sides += usize::from(cell.accept > 0 && cell.reject > 0);
+            t.complete += usize::from(cell.is_complete());
+            t.two_sided += usize::from(cell.needs_accept && cell.needs_reject);
             t.unknowable += usize::from(cell.unknowable.is_some());
             t.holes += usize::from(cell.is_hole());
         }
         t
     }
 
-    /// The holes: (clause, operation) cells with no case and no reason.
-    pub fn holes(&self) -> Vec<(&'static str, String)> {
+    /// The holes: (clause, operation, side) with no case and no reason.
+    pub fn holes(&self) -> Vec<(&'static str, String, Side)> {
         self.rows
             .iter()
             .flat_map(|r| {
-                r.cells.iter().filter(|c| c.is_hole()).map(|c| {
-                    (
-                        r.clause,
-                        c.operation
-                            .clone()
-                            .unwrap_or_else(|| column_name(None).into()),
-                    )
+                r.cells.iter().flat_map(move |c| {
+                    c.missing().into_iter().map(move |side| {
+                        (
+                            r.clause,
+                            c.operation
+                                .clone()
+                                .unwrap_or_else(|| column_name(None).into()),
+                            side,
+                        )
+                    })
                 })
             })
             .collect()
     }
 
     /// Whether the corpus and the catalogue agree: no hole, no unknown
-    /// clause, no stray check.
+    /// clause, no stray or off-side check.
     pub fn is_complete(&self) -> bool {
-        self.holes().is_empty() && self.unknown.is_empty() && self.strays.is_empty()
+        self.holes().is_empty()
+            && self.unknown.is_empty()
+            && self.strays.is_empty()
+            && self.off_side.is_empty()
     }
 
     /// The problems, one line each (empty when complete).
@@ -267,10 +360,18 @@ impl Coverage {
                 s.at, s.trial, s.clause, s.operation
             );
         }
-        for (clause, op) in self.holes() {
+        for o in &self.off_side {
             let _ = writeln!(
                 out,
-                "error: hole: clause `{clause}` × {op} has no case on either side and no reason it cannot be checked"
+                "error: {}: case `{}` checks that clause `{}` {} on {}, a side the catalogue says it lacks ({})",
+                o.at, o.trial, o.clause, o.side, o.operation, o.reason
+            );
+        }
+        for (clause, op, side) in self.holes() {
+            let _ = writeln!(
+                out,
+                "error: hole: clause `{clause}` × {op} has no case that checks it {} what it must, and no reason it cannot be checked",
+                side.name()
             );
         }
         out
@@ -288,15 +389,24 @@ impl Coverage {
             let _ = writeln!(out, "{}  ({})  {}", row.clause, row.evidence, row.rule);
             for cell in &row.cells {
                 let op = cell.operation.as_deref().unwrap_or(column_name(None));
+                let side = |n: usize, needed: bool| {
+                    if needed {
+                        format!("{n:>3}")
+                    } else {
+                        format!("{:>3}", "-")
+                    }
+                };
                 let _ = write!(
                     out,
-                    "    {op:<width$}  accept {:>3}  reject {:>3}",
-                    cell.accept, cell.reject
+                    "    {op:<width$}  accept {}  reject {}",
+                    side(cell.accept, cell.needs_accept),
+                    side(cell.reject, cell.needs_reject)
                 );
                 if let Some(reason) = cell.unknowable {
                     let _ = write!(out, "  unknowable: {reason}");
                 } else if cell.is_hole() {
-                    out.push_str("  HOLE");
+                    let missing: Vec<&str> = cell.missing().iter().map(|s| s.name()).collect();
+                    let _ = write!(out, "  HOLE (no case that {})", missing.join(" or "));
                 }
                 out.push('\n');
             }
@@ -349,15 +459,29 @@ impl Coverage {
                         reasons.push((row.clause, column_name(*col), c.unknowable.unwrap_or("")));
                         let _ = write!(out, " n/a[{}] |", reasons.len());
                     }
-                    Some(c) if c.is_hole() => out.push_str(" **HOLE** |"),
                     Some(c) => {
-                        let _ = write!(out, " {}/{} |", c.accept, c.reject);
+                        let side = |n: usize, needed: bool| {
+                            if needed {
+                                n.to_string()
+                            } else {
+                                "-".to_owned()
+                            }
+                        };
+                        let hole = if c.is_hole() { " **HOLE**" } else { "" };
+                        let _ = write!(
+                            out,
+                            " {}/{}{hole} |",
+                            side(c.accept, c.needs_accept),
+                            side(c.reject, c.needs_reject)
+                        );
                     }
                 }
             }
             out.push('\n');
         }
-        out.push_str("\nCells: cases that accept / cases that reject.\n");
+        out.push_str(
+            "\nCells: cases that accept / cases that reject; `-` where the catalogue gives the cell one side only.\n",
+        );
         for (i, (clause, op, reason)) in reasons.iter().enumerate() {
             let _ = writeln!(out, "\n[{}] `{clause}` × {op}: {reason}", i + 1);
         }
@@ -370,8 +494,8 @@ impl Coverage {
     pub fn summary(&self) -> String {
         let t = self.totals();
         format!(
-            "coverage: {} clauses, {} cells: {} covered ({} on both sides), {} unknowable, {} holes\n",
-            t.clauses, t.cells, t.covered, t.both_sides, t.unknowable, t.holes
+            "coverage: {} clauses, {} cells ({} with both sides): {} complete, {} unknowable, {} holes\n",
+            t.clauses, t.cells, t.two_sided, t.complete, t.unknowable, t.holes
         )
     }
 }

@@ -21,6 +21,42 @@ pub fn column_name(column: Column) -> &'static str {
     column.map_or("(no operation)", Operation::name)
 }
 
+/// Which sides of a cell a corpus must check.
+///
+/// Most rules have two: inputs they must accept and inputs they must
+/// reject. Some have one by nature (a response shape has nothing to reject;
+/// a `NotFoundException` rule has nothing to accept), and the catalogue says
+/// why, so that a missing side is a hole and not a matter of opinion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// Cases that must succeed and cases that must fail.
+    Both,
+    /// Only cases that must succeed, with why nothing is rejected.
+    Accept(&'static str),
+    /// Only cases that must fail, with why nothing is accepted.
+    Reject(&'static str),
+}
+
+impl Sides {
+    /// Whether a cell needs cases that succeed.
+    pub fn accepts(self) -> bool {
+        !matches!(self, Sides::Reject(_))
+    }
+
+    /// Whether a cell needs cases that fail.
+    pub fn rejects(self) -> bool {
+        !matches!(self, Sides::Accept(_))
+    }
+
+    /// Why the cell has one side only.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Sides::Both => None,
+            Sides::Accept(r) | Sides::Reject(r) => Some(r),
+        }
+    }
+}
+
 /// One rule of the specification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clause {
@@ -36,6 +72,10 @@ pub struct Clause {
     pub source: &'static str,
     /// Cells that cannot be checked, with the reason.
     pub unknowable: &'static [(Column, &'static str)],
+    /// The sides every cell must check.
+    pub sides: Sides,
+    /// Cells whose sides differ from `sides`.
+    pub cell_sides: &'static [(Column, Sides)],
 }
 
 impl Clause {
@@ -45,6 +85,14 @@ impl Clause {
             .iter()
             .find(|(c, _)| *c == column)
             .map(|(_, r)| *r)
+    }
+
+    /// The sides the cell of `column` must check.
+    pub fn sides_of(&self, column: Column) -> Sides {
+        self.cell_sides
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or(self.sides, |(_, s)| *s)
     }
 }
 
@@ -72,13 +120,25 @@ const KEY_ID_OPS: &[Column] = &[CA, UA, LA, DK, DI, EN, SD, CD];
 /// Every operation that takes an `AliasName`.
 const ALIAS_NAME_OPS: &[Column] = &[CA, UA, DA];
 
+/// Why a cell has only a reject side: the rule is an error answer.
+const ERROR_ONLY: &str = "the rule is an error answer: there is no input for it to accept";
+/// Why a cell has only an accept side: the rule is what a success carries.
+const SHAPE: &str = "the rule is what a success carries: there is no input for it to reject";
+/// ListAliases shows what another operation did; it refuses nothing of it.
+const LISTING: &str = "ListAliases shows what the other operation did and refuses nothing of it";
+const PENDING_ONLY: &str =
+    "DisableKey and EnableKey come into this rule only as refusals of a key pending deletion; \
+     their successes are `key-state.disable-enable`";
+const AUTH: &str = "a rule about refusing a request; accepting a signed one is every other case";
+
 const NOT_PRODUCIBLE: &str = "only multi-Region replicas and keys in custom key stores take the \
      Creating, Updating or Unavailable states (spec C); no served operation puts a key in them";
 
 macro_rules! clauses {
-    (@unknowable) => { &[] };
-    (@unknowable $unk:expr) => { $unk };
-    ($({$id:literal, $ev:ident, $ops:expr, $rule:literal, $source:literal $(, unknowable: $unk:expr)? $(,)?}),* $(,)?) => {
+    (@or $default:expr) => { $default };
+    (@or $default:expr, $given:expr) => { $given };
+    ($({$id:literal, $ev:ident, $ops:expr, $rule:literal, $source:literal
+        $(, sides: $sides:expr)? $(, cells: $cells:expr)? $(, unknowable: $unk:expr)? $(,)?}),* $(,)?) => {
         /// The catalogue, grouped by area.
         pub static CLAUSES: &[Clause] = &[$(Clause {
             id: $id,
@@ -86,7 +146,9 @@ macro_rules! clauses {
             ops: $ops,
             evidence: Evidence::$ev,
             source: $source,
-            unknowable: clauses!(@unknowable $($unk)?),
+            unknowable: clauses!(@or &[] $(, $unk)?),
+            sides: clauses!(@or Sides::Both $(, $sides)?),
+            cell_sides: clauses!(@or &[] $(, $cells)?),
         }),*];
     };
 }
@@ -110,70 +172,88 @@ clauses!(
      "MOTO-2015 and LKMS (B#8, B#22, B#23, J Q2)"},
     {"alias-name.case", Documented, ALIAS_NAME_OPS,
      "Alias names are case-sensitive: names differing only in letter case are different aliases.",
-     "DG alias-manage.md (spec A, H)"},
+     "DG alias-manage.md (spec A, H)",
+     cells: &[(CA, Sides::Accept("a second name differing in case is created; a refusal would break the rule, not check it"))]},
     // Aliases.
     {"alias.unique", Recorded, &[CA, LA],
      "CreateAlias of a name that exists is an AlreadyExistsException naming the alias ARN, and leaves the alias as it was.",
-     "Terraform docs, terraform-provider-aws #35161 (B#9, J Q7)"},
+     "Terraform docs, terraform-provider-aws #35161 (B#9, J Q7)",
+     cells: &[(LA, Sides::Accept(LISTING))]},
     {"alias.not-found", Recorded, &[UA, DA, DK, LA],
      "An alias that does not exist is a NotFoundException `Alias <alias ARN> is not found.`.",
-     "sigstore/cosign #1474, CC-placebo DescribeKey (B#16, J Q7); DeleteAlias/UpdateAlias only from emulators (K)"},
+     "sigstore/cosign #1474, CC-placebo DescribeKey (B#16, J Q7); DeleteAlias/UpdateAlias only from emulators (K)",
+     cells: &[(LA, Sides::Accept(LISTING))]},
     {"alias.delete", Documented, &[DA, CA, LA],
      "DeleteAlias removes the alias and not its key; the name can then be created again.",
-     "BC DeleteAlias doc, DG alias-manage.md"},
+     "BC DeleteAlias doc, DG alias-manage.md",
+     sides: Sides::Accept("what a DeleteAlias that succeeds leaves; deleting what is not there is `alias.not-found`")},
     {"alias.retarget", Documented, &[UA, LA],
      "UpdateAlias moves an alias to another key of the same family and usage, including the key it already targets.",
-     "BC UpdateAlias doc, DG alias-manage.md (spec A, E); same target B#20"},
+     "BC UpdateAlias doc, DG alias-manage.md (spec A, E); same target B#20",
+     sides: Sides::Accept("the refusals of UpdateAlias are `alias.family`, `key-state.alias-target` and the key-id clauses")},
     {"alias.family", Recorded, &[UA],
      "UpdateAlias refuses a new key of another type (symmetric, asymmetric, HMAC) or key usage with a ValidationException; the usage text is recorded.",
      "BC UpdateAlias doc, DG (spec D); usage text LKMS-PM 2020 (J Q1)"},
     {"alias.dates", Documented, &[UA, LA],
      "After CreateAlias CreationDate equals LastUpdatedDate; UpdateAlias changes LastUpdatedDate and keeps CreationDate.",
-     "DG alias-manage.md examples (spec E)"},
+     "DG alias-manage.md examples (spec E)",
+     sides: Sides::Accept(SHAPE)},
     {"alias.quota", Documented, &[CA, UA, LA],
      "A key has at most 50 aliases; CreateAlias or UpdateAlias beyond that is a LimitExceededException.",
-     "DG resource-limits.md (spec A, B#21, J Q8)"},
+     "DG resource-limits.md (spec A, B#21, J Q8)",
+     cells: &[(LA, Sides::Accept(LISTING))]},
     {"alias.predefined", Recorded, &[LA, DK],
      "Predefined AWS aliases are listed without a key (AliasName and AliasArn only) until used; DescribeKey of one creates the AWS managed key.",
-     "CC-placebo ListAliases (J Q7), BC ListAliases and DescribeKey docs (spec A, E)"},
+     "CC-placebo ListAliases (J Q7), BC ListAliases and DescribeKey docs (spec A, E)",
+     sides: Sides::Accept(SHAPE)},
     // Key identifiers (spec A, B#10-#13, J Q4).
     {"key-id.forms", Documented, KEY_ID_OPS,
      "A key id, a `mrk-` id or a key ARN of the account and Region identifies the key.",
-     "BC KeyId docs (spec A), LS-snap (B#10)"},
+     "BC KeyId docs (spec A), LS-snap (B#10)",
+     sides: Sides::Accept("the forms that identify a key; the forms that do not are `key-id.alias`, `key-id.bad-arn` and `key-id.malformed`")},
     {"key-id.alias", Inferred, KEY_ID_OPS,
      "An alias name or alias ARN identifies its key for DescribeKey only; the other operations refuse it with a 400 (ValidationException or NotFoundException).",
-     "BC DescribeKey doc (spec A); APIREF-old \"cannot be an alias\"; MOTO-2015 (B#13, J Q4)"},
+     "BC DescribeKey doc (spec A); APIREF-old \"cannot be an alias\"; MOTO-2015 (B#13, J Q4)",
+     sides: Sides::Reject(ERROR_ONLY), cells: &[(DK, Sides::Both)]},
     {"key-id.not-found", Recorded, KEY_ID_OPS,
      "A well-formed key id or key ARN of no key is a NotFoundException `Key '<key ARN>' does not exist`.",
-     "LS-snap test_get_key_does_not_exist (B#10, B#24)"},
+     "LS-snap test_get_key_does_not_exist (B#10, B#24)",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"key-id.malformed", Recorded, KEY_ID_OPS,
      "A key id of the wrong shape is a NotFoundException `Invalid keyId '<id>'`.",
-     "LS-snap test_get_key_invalid_uuid, CC-placebo (B#11, J Q4)"},
+     "LS-snap test_get_key_invalid_uuid, CC-placebo (B#11, J Q4)",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"key-id.other-region", Recorded, KEY_ID_OPS,
      "A key ARN of another Region is a NotFoundException `Invalid arn <region>`.",
-     "LS-snap test_get_key_in_different_region (B#12)"},
+     "LS-snap test_get_key_in_different_region (B#12)",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"key-id.bad-arn", Inferred, KEY_ID_OPS,
      "A key ARN of another account or partition, or with a field missing or wrong, identifies no key: a 400 NotFoundException (or InvalidArnException).",
-     "key-id rule of B#10-#12 and the modeled InvalidArnException (spec A); not recorded"},
+     "key-id rule of B#10-#12 and the modeled InvalidArnException (spec A); not recorded",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"key-id.length", Documented, KEY_ID_OPS,
      "A key identifier is 1 to 2048 characters; an empty or longer one is a ValidationException.",
-     "BC KeyIdType min 1 max 2048 (spec A)"},
+     "BC KeyIdType min 1 max 2048 (spec A)",
+     sides: Sides::Reject("an identifier within the length that names no key is still an error (`key-id.not-found`); the accepted side is `key-id.forms`")},
     // Key states (spec C).
     {"key-state.alias-target", Documented, &[CA, UA],
      "CreateAlias and UpdateAlias refuse a key pending deletion (KMSInvalidStateException `<key ARN> is pending deletion.`) and accept a key in any other state.",
      "DG key-state.md footnotes [3], [10] (B#14, B#15, B#17, B#18)"},
     {"key-state.any-state", Documented, &[DA, LA, DK],
      "DeleteAlias, ListAliases and DescribeKey work whatever the key's state.",
-     "DG key-state.md table (spec C)"},
+     "DG key-state.md table (spec C)",
+     sides: Sides::Accept("the rule is that these operations refuse no state")},
     {"key-state.disable-enable", Recorded, &[DI, EN],
      "DisableKey makes a key Disabled and EnableKey Enabled; both refuse a key pending deletion with KMSInvalidStateException.",
      "LS test_disable_and_enable_key (aws.validated), DG footnote [3] (spec C, B#29)"},
     {"key-state.deletion", Recorded, &[SD, CD, DK, DI, EN],
      "ScheduleKeyDeletion makes a key PendingDeletion with a DeletionDate; CancelKeyDeletion makes it Disabled; either on the wrong state is a KMSInvalidStateException.",
-     "LS test_schedule_and_cancel_key_deletion (aws.validated), DG footnotes [3], [4] (spec C, B#27, B#28)"},
+     "LS test_schedule_and_cancel_key_deletion (aws.validated), DG footnotes [3], [4] (spec C, B#27, B#28)",
+     cells: &[(DK, Sides::Accept(SHAPE)), (DI, Sides::Reject(PENDING_ONLY)), (EN, Sides::Reject(PENDING_ONLY))]},
     {"key-state.pending-import", Recorded, &[EN, DI, SD, CD],
      "An EXTERNAL key starts PendingImport: EnableKey, DisableKey and CancelKeyDeletion refuse it (`<key ARN> is pending import.`), ScheduleKeyDeletion accepts it.",
-     "DG footnote [5], LS-snap pending-import text (B#29, spec C)"},
+     "DG footnote [5], LS-snap pending-import text (B#29, spec C)",
+     sides: Sides::Reject(ERROR_ONLY), cells: &[(SD, Sides::Accept("ScheduleKeyDeletion accepts a PendingImport key; that is the whole rule for it"))]},
     {"key-state.transient", Documented, &[DI, EN, SD, CD],
      "Keys Creating or Updating are refused by the key operations; Unavailable keys may be disabled, enabled and scheduled.",
      "DG key-state.md footnotes [12]-[15] (spec C)",
@@ -185,13 +265,16 @@ clauses!(
     // ListAliases (spec E, J Q5).
     {"list-aliases.entry-shape", Recorded, &[LA],
      "An entry has AliasName, AliasArn (`arn:<partition>:kms:<region>:<account>:` + name), TargetKeyId (the bare key id, even when an ARN was sent) and the dates as epoch numbers.",
-     "LS-snap test_update_kms_alias_change_target_key 2026 (spec E); localstack #8502"},
+     "LS-snap test_update_kms_alias_change_target_key 2026 (spec E); localstack #8502",
+     sides: Sides::Accept(SHAPE)},
     {"list-aliases.key-filter", Documented, &[LA],
      "With KeyId (key id or key ARN) only the aliases of that key are listed.",
-     "BC ListAliases doc (spec A, E)"},
+     "BC ListAliases doc (spec A, E)",
+     sides: Sides::Accept("a KeyId of no key is `key-id.not-found`; a malformed one `key-id.malformed`")},
     {"list-aliases.page-size", Recorded, &[LA],
      "Without Limit a page holds at most 50 entries.",
-     "CC-placebo 2024-06, 2025-07 (J Q5)"},
+     "CC-placebo 2024-06, 2025-07 (J Q5)",
+     sides: Sides::Accept(SHAPE)},
     {"list-aliases.limit", Documented, &[LA],
      "Limit is 1 to 1000; 0 or more than 1000 is a ValidationException.",
      "BC LimitType (spec A, K)"},
@@ -200,7 +283,8 @@ clauses!(
      "BC ListAliases errors (B#25, J Q5)"},
     {"list-aliases.pagination", Recorded, &[LA],
      "A truncated page has Truncated true and a NextMarker that gives the next page; the last has Truncated false and no NextMarker; entries are in AliasName byte order.",
-     "BC paginators-1.json (spec E), CC-placebo (J Q5)"},
+     "BC paginators-1.json (spec E), CC-placebo (J Q5)",
+     sides: Sides::Accept(SHAPE)},
     // CreateKey and key metadata (spec A, D, K).
     {"create-key.enums", Recorded, &[CK],
      "KeySpec, KeyUsage and Origin outside their enums are a ValidationException naming the enum set.",
@@ -210,19 +294,23 @@ clauses!(
      "LS-snap (B#31, B#32), BC CreateKey KeyUsage doc (spec D)"},
     {"create-key.ml-kem", Documented, &[CK, DK],
      "ML_KEM_512/768/1024 keys are asymmetric with usage ENCAPSULATE_DECAPSULATE only.",
-     "BC-1.44 Encapsulate KeyId doc (K)"},
+     "BC-1.44 Encapsulate KeyId doc (K)",
+     cells: &[(DK, Sides::Accept(SHAPE))]},
     {"create-key.tags", Recorded, &[CK],
      "Tag keys beginning `aws:` (any case) or more than 50 tags are a TagException; a key over 128 or a value over 256 characters a ValidationException.",
      "LS-snap 2025-01 (K)"},
     {"key-metadata.shape", Recorded, &[CK, DK],
      "KeyMetadata carries every member AWS records for the key's spec, origin and state (CurrentKeyMaterialId, MultiRegionConfiguration, algorithm lists, deletion members).",
-     "LS-snap (K), BC KeyMetadata shape"},
+     "LS-snap (K), BC KeyMetadata shape",
+     sides: Sides::Accept(SHAPE)},
     {"key-metadata.by-key-spec", Documented, &[DK],
      "KeyMetadata's KeyUsage, algorithm lists and CustomerMasterKeySpec follow the KeySpec.",
-     "BC KeyMetadata doc, LS-snap (spec D, K)"},
+     "BC KeyMetadata doc, LS-snap (spec D, K)",
+     sides: Sides::Accept(SHAPE)},
     {"key-metadata.id-shape", Recorded, &[CK, DK, LA, SD, CD, LK],
      "Every key id in a response is a lowercase UUID, or `mrk-` and 32 lowercase hex digits for a multi-Region key.",
-     "LS-snap key ids and multi-Region ids (K, B#10)"},
+     "LS-snap key ids and multi-Region ids (K, B#10)",
+     sides: Sides::Accept(SHAPE)},
     {"schedule-key-deletion.window", Documented, &[SD],
      "PendingWindowInDays is 7 to 30 (default 30); outside it is a ValidationException.",
      "BC ScheduleKeyDeletion doc (spec A, H)"},
@@ -232,16 +320,20 @@ clauses!(
      "LKMS-PM, FLOCI-M (J Q6, B#7)"},
     {"members.types", Inferred, &[CA, UA, DA],
      "A member of the wrong JSON type is refused with a 400 (SerializationException or ValidationException).",
-     "AWS JSON 1.1 framework (spec F common errors)"},
+     "AWS JSON 1.1 framework (spec F common errors)",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"response.empty-body", Recorded, &[CA, UA, DA, DI, EN, LA],
      "CreateAlias, UpdateAlias, DeleteAlias, DisableKey and EnableKey answer 200 with a 0-byte body of type application/x-amz-json-1.1; the others a JSON body.",
      "CC-placebo test_kinesis_encrypt 2017 (J Q7), APIREF examples (spec F)"},
     {"protocol.target", Inferred, &[LA, NO],
      "The operation is `X-Amz-Target: TrentService.<Operation>`; any other target is an UnknownOperationException.",
-     "BC metadata (spec A, F); framework code (spec F common errors)"},
+     "BC metadata (spec A, F); framework code (spec F common errors)",
+     cells: &[(NO, Sides::Reject("a request naming no operation can only be refused")),
+             (LA, Sides::Accept("a target that names ListAliases is served; a wrong one names no operation (the `(no operation)` cell)"))]},
     {"protocol.error-body", Documented, &[DK, DA, CD, CA, LA],
      "An error is a JSON body with `__type` and `message` (no message where AWS sends none), status 400 for client errors.",
-     "spec F, BC parsers.py, LS-snap"},
+     "spec F, BC parsers.py, LS-snap",
+     sides: Sides::Reject(ERROR_ONLY)},
     {"protocol.malformed-body", Inferred, &[LA, DA],
      "A body that is not a JSON object is a SerializationException.",
      "spec F common errors"},
@@ -250,16 +342,19 @@ clauses!(
      "spec F, BC parsers.py"},
     {"protocol.unknown-members", Inferred, &[CA, LA, DA],
      "Members the input shape does not have are ignored.",
-     "AWS JSON 1.1 framework (spec F)"},
+     "AWS JSON 1.1 framework (spec F)",
+     sides: Sides::Accept("the rule is that such members are ignored")},
     {"protocol.auth.missing-token", Inferred, &[LA, DA],
      "A request without an Authorization header is refused (MissingAuthenticationTokenException).",
      "spec F common errors"},
     {"protocol.auth.unknown-access-key", Inferred, &[LA, DA],
      "A signature with an unknown access key id is an UnrecognizedClientException.",
-     "spec F common errors"},
+     "spec F common errors",
+     sides: Sides::Reject(AUTH)},
     {"protocol.auth.incomplete-signature", Inferred, &[LA],
      "An Authorization header missing SigV4 fields is an IncompleteSignatureException.",
-     "spec F common errors"},
+     "spec F common errors",
+     sides: Sides::Reject(AUTH)},
 );
 
 #[cfg(test)]
@@ -306,6 +401,33 @@ mod tests {
             }
         }
         assert_eq!(clause("alias-name.length").map(|c| c.ops.len()), Some(3));
+    }
+
+    #[test]
+    fn one_sided_cells_are_cells_with_a_reason() {
+        for c in CLAUSES {
+            let mut cells = vec![(None, c.sides)];
+            cells.extend(c.cell_sides.iter().map(|(col, s)| (Some(*col), *s)));
+            for (col, sides) in cells {
+                if let Some(col) = col {
+                    assert!(
+                        c.ops.contains(&col),
+                        "`{}`: {col:?} is not one of its cells",
+                        c.id
+                    );
+                }
+                assert!(
+                    sides.reason().is_none_or(|r| !r.trim().is_empty()),
+                    "`{}`: a one-sided cell needs a reason",
+                    c.id
+                );
+            }
+        }
+        let not_found = clause("key-id.not-found").map(|c| c.sides_of(DK));
+        assert!(not_found.is_some_and(|s| s.rejects() && !s.accepts()));
+        let alias = clause("key-id.alias");
+        assert_eq!(alias.map(|c| c.sides_of(DK)), Some(Sides::Both));
+        assert!(alias.is_some_and(|c| !c.sides_of(CA).accepts()));
         assert!(clause("CreateAlias.AliasName.length").is_none());
     }
 }
