@@ -5,6 +5,8 @@
 
 pub mod case;
 pub mod client;
+#[cfg(feature = "harness")]
+pub mod diff;
 pub mod fuzzing;
 pub mod reference;
 pub mod report;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod coverage;
+mod fuzz;
 mod report;
 mod run;
 mod schema;
@@ -35,6 +36,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Print the clause × operation coverage of the corpus; exit 1 naming any hole.
     Coverage(coverage::CoverageArgs),
+    /// Differential fuzzing: generated sequences against an endpoint and the reference; divergences as cases.
+    Fuzz(fuzz::FuzzArgs),
     /// Write labelled test vectors (JSON Lines) for other implementations' validators.
     Vectors(vectors::VectorsArgs),
 }
@@ -50,6 +53,7 @@ impl Cli {
             Command::Report(args) => report::run(args),
             Command::Vectors(args) => vectors::run(args),
             Command::Coverage(args) => coverage::run(args),
+            Command::Fuzz(args) => fuzz::run(args),
         }
     }
 }

@@ -127,8 +127,9 @@ fn pick<T: Copy>(u: &mut Unstructured, items: &[T]) -> arbitrary::Result<T> {
     u.choose(items).copied()
 }
 
-/// One step, given how many keys exist.
-fn step(u: &mut Unstructured, keys: usize) -> arbitrary::Result<Step> {
+/// One step, given how many keys exist: the generator this target, the
+/// differential fuzzer (`crate::diff`) and their seeds share.
+pub fn step(u: &mut Unstructured, keys: usize) -> arbitrary::Result<Step> {
     let k = keys;
     Ok(match weighted(u, &[6, 2, 2, 2, 2, 2, 8, 1, 6, 3, 5, 4])? {
         0 => create_key(u)?,

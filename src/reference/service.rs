@@ -60,10 +60,17 @@ impl Service {
     /// Answers one request. Never panics: a handler bug becomes a 500
     /// KMSInternalException and is logged to stderr.
     pub fn handle(&self, req: &RawRequest) -> RawResponse {
+        self.answer(req).0
+    }
+
+    /// Answers one request, and says which fault the answer is, if any: the
+    /// differential fuzzer names a divergence's clause after the rule that
+    /// produced the reference's answer.
+    pub fn answer(&self, req: &RawRequest) -> (RawResponse, Option<Fault>) {
         guard(|| match self.dispatch(req) {
-            Ok(Reply::Empty) => respond(200, Bytes::new()),
-            Ok(Reply::Json(v)) => respond(200, Bytes::from(v.to_string())),
-            Err(fault) => fault_response(&fault),
+            Ok(Reply::Empty) => (respond(200, Bytes::new()), None),
+            Ok(Reply::Json(v)) => (respond(200, Bytes::from(v.to_string())), None),
+            Err(fault) => (fault_response(&fault), Some(fault)),
         })
     }
 
@@ -153,7 +160,7 @@ fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
 }
 
 /// Runs `f`, turning a panic into a 500 KMSInternalException.
-fn guard(f: impl FnOnce() -> RawResponse) -> RawResponse {
+fn guard(f: impl FnOnce() -> (RawResponse, Option<Fault>)) -> (RawResponse, Option<Fault>) {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(resp) => resp,
         Err(panic) => {
@@ -163,7 +170,7 @@ fn guard(f: impl FnOnce() -> RawResponse) -> RawResponse {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             eprintln!("reference: handler panicked: {what}");
-            fault_response(&Fault::Internal)
+            (fault_response(&Fault::Internal), Some(Fault::Internal))
         }
     }
 }
@@ -216,8 +223,9 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_a_500() {
-        let r = guard(|| panic!("boom"));
+        let (r, fault) = guard(|| panic!("boom"));
         assert_eq!(r.status, 500);
+        assert_eq!(fault, Some(Fault::Internal));
         assert_eq!(
             serde_json::from_slice::<Value>(&r.body).unwrap()["__type"],
             "KMSInternalException"

@@ -22,10 +22,26 @@ use crate::spec::{Operation, CONTENT_TYPE};
 
 /// What a case asked the target to create, to remove afterwards whatever
 /// the target answered.
-#[derive(Default)]
-struct Created {
-    aliases: Vec<String>,
-    keys: Vec<String>,
+#[derive(Debug, Default)]
+pub(crate) struct Created {
+    pub(crate) aliases: Vec<String>,
+    pub(crate) keys: Vec<String>,
+}
+
+impl Created {
+    /// Notes what a request asked to create (an alias, whatever the
+    /// answer) and what its answer says was created (a key).
+    pub(crate) fn note(
+        &mut self,
+        op: Option<Operation>,
+        req: &WireRequest,
+        resp: Option<&WireResponse>,
+    ) {
+        note_requested(op, req, self);
+        if let Some(resp) = resp {
+            note_created(op, resp, self);
+        }
+    }
 }
 
 /// What every case of a run shares.
@@ -486,7 +502,9 @@ fn note_created(op: Option<Operation>, resp: &WireResponse, created: &mut Create
 
 /// Deletes the case's aliases and schedules its keys for deletion with the
 /// shortest window. Gone-already is fine; anything else is reported.
-async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
+/// Deletes every alias and schedules every key `created` names; the errors,
+/// one line each.
+pub(crate) async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
     let mut errors = Vec::new();
     for alias in &created.aliases {
         let body = json!({ "AliasName": alias });

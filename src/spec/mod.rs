@@ -23,6 +23,7 @@ pub use shape::{
 pub use tags::check_tags;
 
 pub mod alias;
+pub mod answers;
 pub mod clauses;
 pub mod fault;
 pub mod identifier;
