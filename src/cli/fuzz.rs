@@ -336,17 +336,6 @@ fn conclude(
         .collect();
     let mut findings = report::group(&cases);
     for f in &mut findings {
-        let hits: u64 = result
-            .divergent
-            .iter()
-            .filter(|d| {
-                d.record
-                    .as_ref()
-                    .is_some_and(|r| f.trials.contains(&r.trial))
-            })
-            .map(|d| d.hits)
-            .sum();
-        f.count = hits as usize;
         if known(&f.signature) {
             f.baselined = f.count;
         }

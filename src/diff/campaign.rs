@@ -196,8 +196,8 @@ pub async fn run(
                         d.actual
                     ));
                     let found = settle(
-                        checkers, &target, at, settings, &norm, &*known, index, actions, outcome,
-                        d, &signature, &requests,
+                        checkers, &target, at, settings, &norm, &*known, &stop, index, actions,
+                        outcome, d, &signature, &requests,
                     )
                     .await;
                     known
@@ -249,6 +249,7 @@ async fn settle(
     settings: &Settings,
     norm: &Normaliser,
     over: &dyn StepOver,
+    stop: &AtomicBool,
     index: u64,
     actions: Vec<Action>,
     outcome: Outcome,
@@ -283,6 +284,7 @@ async fn settle(
         index,
         budget: settings.shrink_budget,
         over,
+        stop,
     };
     let shrunk = shrinker.shrink(actions, outcome, signature).await;
     found.shrink_runs = shrunk.attempts;

@@ -118,6 +118,10 @@ pub fn sequence(seed: u64, index: u64, max_steps: usize) -> Vec<Action> {
                     body["Marker"] = "${marker}".into();
                 }
             }
+            if op == Operation::CreateKey {
+                // What `sweep --prefix` looks for, should a run be killed.
+                body["Description"] = "kms-alias-conformance ${prefix} fuzz".into();
+            }
             let mut action = Action::json(op, body);
             action.defines_key = expect.new_key.map(|n| format!("k{n}"));
             if op == Operation::DescribeKey {

@@ -3,6 +3,8 @@
 //! attempt is a fresh run on both sides with names of its own, cleaned up
 //! like any other.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde_json::Value;
 
 use super::action::{Action, Payload};
@@ -34,6 +36,8 @@ pub struct Shrinker<'a> {
     pub budget: u32,
     /// Other divergences to step over, as the campaign does.
     pub over: &'a dyn StepOver,
+    /// Set on Ctrl-C: shrinking stops with what it has.
+    pub stop: &'a AtomicBool,
 }
 
 impl Shrinker<'_> {
@@ -47,9 +51,9 @@ impl Shrinker<'_> {
         };
         // Steps: halves, quarters, ... single steps, never the last.
         let mut size = best.actions.len() / 2;
-        while size >= 1 && best.attempts < self.budget {
+        while size >= 1 && self.more(&best) {
             let mut start = 0;
-            while start + 1 < best.actions.len() && best.attempts < self.budget {
+            while start + 1 < best.actions.len() && self.more(&best) {
                 let end = (start + size).min(best.actions.len() - 1);
                 let mut candidate = best.actions.clone();
                 candidate.drain(start..end);
@@ -61,13 +65,13 @@ impl Shrinker<'_> {
         }
         // Members, one at a time.
         let mut i = 0;
-        while i < best.actions.len() && best.attempts < self.budget {
+        while i < best.actions.len() && self.more(&best) {
             let members: Vec<String> = match &best.actions[i].payload {
                 Payload::Json(Value::Object(m)) => m.keys().cloned().collect(),
                 _ => Vec::new(),
             };
             for member in members {
-                if best.attempts >= self.budget {
+                if !self.more(&best) {
                     break;
                 }
                 let mut candidate = best.actions.clone();
@@ -80,7 +84,7 @@ impl Shrinker<'_> {
         }
         // Strings that are not templates: halve them while it still diverges.
         let mut i = 0;
-        while i < best.actions.len() && best.attempts < self.budget {
+        while i < best.actions.len() && self.more(&best) {
             let members: Vec<String> = match &best.actions[i].payload {
                 Payload::Json(Value::Object(m)) => m
                     .iter()
@@ -91,7 +95,7 @@ impl Shrinker<'_> {
             };
             for member in members {
                 loop {
-                    if best.attempts >= self.budget {
+                    if !self.more(&best) {
                         break;
                     }
                     let mut candidate = best.actions.clone();
@@ -114,6 +118,11 @@ impl Shrinker<'_> {
             i += 1;
         }
         best
+    }
+
+    /// Whether budget is left and no Ctrl-C came.
+    fn more(&self, best: &Shrunk) -> bool {
+        best.attempts < self.budget && !self.stop.load(Ordering::Relaxed)
     }
 
     /// Runs `candidate`; when it diverges with `signature`, it becomes the

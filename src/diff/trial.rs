@@ -225,6 +225,11 @@ pub async fn run(
                 .collect(),
             body: raw.body.to_vec(),
         };
+        // What the reference does not provide (custom key stores) it cannot
+        // judge: the sequence ends there, unsent.
+        if matches!(fault, Some(Fault::Unsupported(_))) {
+            break;
+        }
         created.note(Some(action.op), &req_tgt, None);
         out.target_requests += 1;
         let seen = match target.client.send(&req_tgt).await {

@@ -125,6 +125,9 @@ pub enum Mutant {
     /// J Q4, I (LocalStack 6): an alias name or ARN as TargetKeyId is
     /// resolved to its key and accepted.
     AliasAsTargetAccepted,
+    /// A, B#10: a key ARN of another account is taken as naming the key of
+    /// this account with that id (the account field is not checked).
+    OtherAccountArnAccepted,
     /// A (DescribeKey): alias names and ARNs not resolved by DescribeKey.
     DescribeThroughAliasUnsupported,
     /// B#16: DeleteAlias of a missing alias answers 200.
@@ -210,6 +213,7 @@ pub const BROKEN: &[Mutant] = &[
     KeyNotFoundNamesIdAsSent,
     InvalidKeyIdUnquoted,
     AliasAsTargetAccepted,
+    OtherAccountArnAccepted,
     DescribeThroughAliasUnsupported,
     DeleteMissingAliasSucceeds,
     UpdateMissingAliasSucceeds,
@@ -228,6 +232,20 @@ pub const NOT_CAUGHT_YET: &[Mutant] = &[];
 pub const EQUIVALENT: &[Mutant] = &[NamespacedErrorType, ErrorTypeHeader, PrettyJsonReordered];
 
 const ALIAS_OPS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias"];
+
+/// A key ARN with its account field set to the reference's (the default
+/// 111122223333); anything else as it is.
+fn own_account(id: &str) -> String {
+    let parts: Vec<&str> = id.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "kms", region, account, resource]
+            if account.len() == 12 && resource.starts_with("key/") =>
+        {
+            format!("arn:{partition}:kms:{region}:111122223333:{resource}")
+        }
+        _ => id.to_owned(),
+    }
+}
 
 fn is_alias_ref(id: &str) -> bool {
     id.starts_with("alias/") || id.contains(":alias/")
@@ -288,6 +306,7 @@ impl Mutant {
             // recording shows it); the quotes are recorded for DescribeKey
             InvalidKeyIdUnquoted => &["DescribeKey/key-not-found::a-malformed-key-id"],
             AliasAsTargetAccepted => &["CreateAlias/target-key-forms::refuses-an-existing-alias"],
+            OtherAccountArnAccepted => &["key-id/bad-arn::"],
             DescribeThroughAliasUnsupported => &["DescribeKey/through-alias::"],
             DeleteMissingAliasSucceeds => &["DeleteAlias/not-found::"],
             UpdateMissingAliasSucceeds => &["UpdateAlias/alias-not-found::"],
@@ -319,6 +338,15 @@ impl Mutant {
         match self {
             UpdateAliasUnsupported if op == "UpdateAlias" => {
                 return Some(Resp::error(400, "UnknownOperationException", None));
+            }
+            OtherAccountArnAccepted => {
+                req.edit(|m| {
+                    for member in ["KeyId", "TargetKeyId"] {
+                        if let Some(Value::String(id)) = m.get_mut(member) {
+                            *id = own_account(id);
+                        }
+                    }
+                });
             }
             DescribeKeyHangsUp if op == "DescribeKey" => {
                 return Some(Resp::new(HANG_UP, bytes::Bytes::new()));
