@@ -15,6 +15,10 @@
 //!    the count stays put) with 10 and with `KAC_BENCH_ALIASES` (default
 //!    100,000) aliases stored; each cost should not depend on the state.
 //!
+//! `KAC_BENCH_PHASES` (default `echo,list,mix,state`) picks phases, so that
+//! one can be run alone under `valgrind --tool=callgrind` for its
+//! instructions per request.
+//!
 //! `cargo bench --bench reference_throughput`.
 
 use std::convert::Infallible;
@@ -260,28 +264,43 @@ fn main() {
     let secs = env_or("KAC_BENCH_SECS", 3) as f64;
     let connections = env_or("KAC_BENCH_CONNECTIONS", 8).max(1);
     let stored = env_or("KAC_BENCH_ALIASES", 100_000);
+    let phases = std::env::var("KAC_BENCH_PHASES").unwrap_or_else(|_| "echo,list,mix,state".into());
+    let run = |name: &str| phases.split(',').any(|p| p.trim() == name);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
         println!("reference_throughput: {connections} connections, {secs} s a phase");
-        let echo = start_echo().await;
-        let mut bare = phase(echo, connections, 0, list_all, secs).await;
-        println!("  echo (hyper + serde_json)    {}", bare.line());
+        let mut bare = None;
+        if run("echo") {
+            let echo = start_echo().await;
+            let mut tally = phase(echo, connections, 0, list_all, secs).await;
+            println!("  echo (hyper + serde_json)    {}", tally.line());
+            bare = Some(tally.rate());
+        }
 
         let server = reference::start("127.0.0.1:0".parse().expect("addr"), Config::default())
             .await
             .expect("start");
-        let mut listing = phase(server.addr(), connections, 0, list_all, secs).await;
-        println!("  reference ListAliases        {}", listing.line());
-        println!(
-            "  reference / echo: {:.0}% of the loopback limit (aim: 60%)",
-            100.0 * listing.rate() / bare.rate()
-        );
-        let mut mixed = phase(server.addr(), connections, 2, mix, secs).await;
-        println!("  reference mix (C/L/U/D)      {}", mixed.line());
+        if run("list") {
+            let mut listing = phase(server.addr(), connections, 0, list_all, secs).await;
+            println!("  reference ListAliases        {}", listing.line());
+            if let Some(bare) = bare {
+                println!(
+                    "  reference / echo: {:.0}% of the loopback limit (aim: 60%)",
+                    100.0 * listing.rate() / bare
+                );
+            }
+        }
+        if run("mix") {
+            let mut mixed = phase(server.addr(), connections, 2, mix, secs).await;
+            println!("  reference mix (C/L/U/D)      {}", mixed.line());
+        }
         server.shutdown();
+        if !run("state") {
+            return;
+        }
 
         let mut rates = Vec::new();
         for n in [10, stored] {
