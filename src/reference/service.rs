@@ -62,7 +62,7 @@ impl Service {
     pub fn handle(&self, req: &RawRequest) -> RawResponse {
         guard(|| match self.dispatch(req) {
             Ok(Reply::Empty) => respond(200, Bytes::new()),
-            Ok(Reply::Json(v)) => respond(200, Bytes::from(v.to_string())),
+            Ok(Reply::Json(v)) => respond(200, json_bytes(&v)),
             Err(fault) => fault_response(&fault),
         })
     }
@@ -170,7 +170,15 @@ fn guard(f: impl FnOnce() -> RawResponse) -> RawResponse {
 
 /// The response AWS sends for a fault: its status and `{"__type", "message"}`.
 pub fn fault_response(fault: &Fault) -> RawResponse {
-    respond(fault.status(), Bytes::from(fault.body().to_string()))
+    respond(fault.status(), json_bytes(&fault.body()))
+}
+
+/// A value's compact JSON, the bytes `to_string` gives: `to_vec` writes
+/// them straight into a buffer, where `Display` goes through a formatter
+/// call per piece.
+fn json_bytes(v: &Value) -> Bytes {
+    // Serialising a Value cannot fail: its map keys are strings.
+    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
 }
 
 fn respond(status: u16, body: Bytes) -> RawResponse {
