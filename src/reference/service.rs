@@ -63,6 +63,7 @@ impl Service {
         guard(|| match self.dispatch(req) {
             Ok(Reply::Empty) => respond(200, Bytes::new()),
             Ok(Reply::Json(v)) => respond(200, json_bytes(&v)),
+            Ok(Reply::Body(b)) => respond(200, Bytes::from(b)),
             Err(fault) => fault_response(&fault),
         })
     }
@@ -121,7 +122,7 @@ impl Service {
         Ok(if op.has_empty_output() {
             Reply::Empty
         } else {
-            Reply::Json(out)
+            out
         })
     }
 
@@ -134,11 +135,13 @@ impl Service {
 enum Reply {
     Empty,
     Json(Value),
+    /// A body a handler serialised itself, under the lock.
+    Body(Vec<u8>),
 }
 
-fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
+fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Reply, Fault> {
     use Operation::*;
-    match op {
+    let json = match op {
         CreateKey => keys::create_key(cx, body),
         DescribeKey => keys::describe_key(cx, body),
         ListKeys => keys::list_keys(cx, body),
@@ -148,8 +151,9 @@ fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         CreateAlias => aliases::create_alias(cx, body),
         UpdateAlias => aliases::update_alias(cx, body),
         DeleteAlias => aliases::delete_alias(cx, body),
-        ListAliases => aliases::list_aliases(cx, body),
-    }
+        ListAliases => return aliases::list_aliases(cx, body).map(Reply::Body),
+    };
+    json.map(Reply::Json)
 }
 
 /// Runs `f`, turning a panic into a 500 KMSInternalException.
