@@ -9,7 +9,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::spec::{check_input, parse_body, Fault, Operation, Scope, CONTENT_TYPE};
 
@@ -18,6 +17,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::control;
 use super::raw::{RawRequest, RawResponse};
+use super::request_id;
 use super::state::{Region, State};
 use super::{aliases, keys};
 
@@ -189,7 +189,7 @@ fn respond(status: u16, body: Bytes) -> RawResponse {
     RawResponse {
         status,
         headers: vec![
-            ("x-amzn-RequestId".into(), Uuid::new_v4().to_string()),
+            ("x-amzn-RequestId".into(), request_id::next()),
             ("Content-Type".into(), CONTENT_TYPE.into()),
         ],
         body,
