@@ -3,8 +3,6 @@
 
 use std::ops::Bound;
 
-use serde::ser::{SerializeSeq, SerializeStruct};
-use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::spec::alias::PREFIX;
@@ -16,7 +14,7 @@ use crate::spec::{
 use super::keys::find_key;
 use super::marker;
 use super::service::{int_member, str_member, Ctx};
-use super::state::{Alias, Key, Region};
+use super::state::{Alias, Key};
 
 /// The key an alias may point at: key id or key ARN of an existing customer
 /// managed key (B#10..#13, #23).
@@ -150,80 +148,68 @@ pub fn list_aliases(cx: &mut Ctx, body: &Value) -> Result<Vec<u8>, Fault> {
     };
     let truncated = names.len() > size;
     let page = &names[..names.len().min(size)];
-    let out = Page {
-        aliases: Entries {
-            names: page,
-            region,
-            // `alias_arn` of an empty name is what every alias ARN starts with.
-            arn_prefix: &cx.scope.alias_arn(""),
-        },
-        next_marker: page
-            .last()
-            .filter(|_| truncated)
-            .map(|last| marker::encode(last)),
-        truncated,
-    };
-    serde_json::to_vec(&out).map_err(|_| Fault::Internal)
-}
-
-/// The ListAliases response, members in AWS's order.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Page<'a> {
-    aliases: Entries<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_marker: Option<String>,
-    truncated: bool,
-}
-
-/// A page's entries, looked up as they are written.
-struct Entries<'a> {
-    names: &'a [&'a str],
-    region: &'a Region,
-    arn_prefix: &'a str,
-}
-
-impl Serialize for Entries<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.names.len()))?;
-        // One buffer for every entry's ARN: cheaper than `format!` per
-        // entry, and than `collect_str`, which escapes each piece apart.
-        let mut arn = String::with_capacity(self.arn_prefix.len() + 64);
-        for name in self.names {
-            arn.clear();
-            arn.push_str(self.arn_prefix);
-            arn.push_str(name);
-            seq.serialize_element(&Entry {
-                name,
-                arn: &arn,
-                alias: self.region.aliases.get(*name),
-            })?;
+    // `alias_arn` of an empty name is what every alias ARN starts with.
+    let arn_prefix = cx.scope.alias_arn("");
+    // Room for the whole page (an entry is its name twice, the ARN prefix
+    // and at most ~150 bytes more), rather than doubling into it.
+    let room: usize = page
+        .iter()
+        .map(|n| 2 * n.len() + arn_prefix.len() + 150)
+        .sum();
+    let mut out = Vec::with_capacity(room + 200);
+    out.extend_from_slice(b"{\"Aliases\":[");
+    for (i, name) in page.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        seq.end()
+        out.extend_from_slice(b"{\"AliasName\":");
+        push_json_str(&mut out, &[name]);
+        out.extend_from_slice(b",\"AliasArn\":");
+        push_json_str(&mut out, &[&arn_prefix, name]);
+        // A predefined alias that no key backs has its name and ARN only.
+        if let Some(a) = region.aliases.get(*name) {
+            out.extend_from_slice(b",\"TargetKeyId\":");
+            push_json_str(&mut out, &[&a.target]);
+            out.extend_from_slice(b",\"CreationDate\":");
+            push_json(&mut out, &a.created.json())?;
+            out.extend_from_slice(b",\"LastUpdatedDate\":");
+            push_json(&mut out, &a.updated.json())?;
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    if let (true, Some(last)) = (truncated, page.last()) {
+        out.extend_from_slice(b",\"NextMarker\":");
+        push_json_str(&mut out, &[&marker::encode(last)]);
+    }
+    out.extend_from_slice(if truncated {
+        b",\"Truncated\":true}"
+    } else {
+        b",\"Truncated\":false}"
+    });
+    Ok(out)
+}
+
+/// Appends the concatenation of `parts` as one JSON string, byte for byte
+/// as serde_json writes it. Names and ARNs never need escaping, and copying
+/// them is a fraction of serde_json's byte-at-a-time scan; a part that
+/// does need it goes through serde_json.
+fn push_json_str(out: &mut Vec<u8>, parts: &[&str]) {
+    let plain = |s: &str| s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if parts.iter().all(|p| plain(p)) {
+        out.push(b'"');
+        for p in parts {
+            out.extend_from_slice(p.as_bytes());
+        }
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &parts.concat());
     }
 }
 
-/// One entry: a stored alias has all five members, a predefined alias that
-/// no key backs only its name and ARN.
-struct Entry<'a> {
-    name: &'a str,
-    arn: &'a str,
-    alias: Option<&'a Alias>,
-}
-
-impl Serialize for Entry<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let len = if self.alias.is_some() { 5 } else { 2 };
-        let mut m = s.serialize_struct("AliasListEntry", len)?;
-        m.serialize_field("AliasName", self.name)?;
-        m.serialize_field("AliasArn", self.arn)?;
-        if let Some(a) = self.alias {
-            m.serialize_field("TargetKeyId", &a.target)?;
-            m.serialize_field("CreationDate", &a.created.json())?;
-            m.serialize_field("LastUpdatedDate", &a.updated.json())?;
-        }
-        m.end()
-    }
+fn push_json(out: &mut Vec<u8>, v: &Value) -> Result<(), Fault> {
+    serde_json::to_writer(out, v).map_err(|_| Fault::Internal)
 }
 
 /// The first `n` names of two sorted sequences, in byte order.
@@ -253,6 +239,23 @@ fn merge<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_as_serde_json_writes_them() {
+        let odd: String = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '€', '😀'])
+            .collect();
+        for s in ["", "alias/aws/s3", "a\"b", "a\\b", "tab\there", &odd] {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &[s]);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+            let mut out = Vec::new();
+            push_json_str(&mut out, &["arn:aws:kms:x:1:", s]);
+            let joined = format!("arn:aws:kms:x:1:{s}");
+            assert_eq!(out, serde_json::to_vec(&joined).unwrap(), "{s:?}");
+        }
+    }
 
     #[test]
     fn merge_keeps_byte_order() {
