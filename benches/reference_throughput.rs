@@ -15,6 +15,14 @@
 //!    the count stays put) with 10 and with `KAC_BENCH_ALIASES` (default
 //!    100,000) aliases stored; each cost should not depend on the state.
 //!
+//! What is compared (echo with ListAliases, 10 with 100,000 stored) runs
+//! in turns, `KAC_BENCH_ROUNDS` (default 6) slices each, so that the load
+//! beside the bench weighs on both sides alike.
+//!
+//! `KAC_BENCH_PHASES` (default `echo,list,mix,state`) picks phases, so that
+//! one can be run alone under `valgrind --tool=callgrind` for its
+//! instructions per request.
+//!
 //! `cargo bench --bench reference_throughput`.
 
 use std::convert::Infallible;
@@ -126,6 +134,12 @@ impl Tally {
         self.errors += other.errors;
     }
 
+    /// Adds a later slice of the same load.
+    fn absorb(&mut self, other: Tally) {
+        self.elapsed += other.elapsed;
+        self.merge(other);
+    }
+
     fn rate(&self) -> f64 {
         self.latencies_us.len() as f64 / self.elapsed
     }
@@ -195,6 +209,25 @@ async fn phase(addr: SocketAddr, connections: u64, keys: usize, load: Load, secs
     all
 }
 
+/// Runs each of `loads` (address, keys a connection makes, load) in turn,
+/// `rounds` slices of `secs / rounds` each: the other core is shared, and
+/// taking turns makes a change in the machine's load hit every load alike,
+/// where back-to-back phases compared whatever ran beside each.
+async fn interleaved(
+    loads: &[(SocketAddr, usize, Load)],
+    connections: u64,
+    secs: f64,
+    rounds: u64,
+) -> Vec<Tally> {
+    let mut tallies: Vec<Tally> = loads.iter().map(|_| Tally::default()).collect();
+    for _ in 0..rounds {
+        for (tally, &(addr, keys, load)) in tallies.iter_mut().zip(loads) {
+            tally.absorb(phase(addr, connections, keys, load, secs / rounds as f64).await);
+        }
+    }
+    tallies
+}
+
 fn list_all(_: u64, _: u64, _: &[String]) -> Vec<(&'static str, Value)> {
     vec![("ListAliases", json!({}))]
 }
@@ -258,49 +291,83 @@ async fn preload(addr: SocketAddr, connections: u64, n: u64) {
 
 fn main() {
     let secs = env_or("KAC_BENCH_SECS", 3) as f64;
+    let rounds = env_or("KAC_BENCH_ROUNDS", 6).max(1);
     let connections = env_or("KAC_BENCH_CONNECTIONS", 8).max(1);
     let stored = env_or("KAC_BENCH_ALIASES", 100_000);
+    let phases = std::env::var("KAC_BENCH_PHASES").unwrap_or_else(|_| "echo,list,mix,state".into());
+    let run = |name: &str| phases.split(',').any(|p| p.trim() == name);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        println!("reference_throughput: {connections} connections, {secs} s a phase");
-        let echo = start_echo().await;
-        let mut bare = phase(echo, connections, 0, list_all, secs).await;
-        println!("  echo (hyper + serde_json)    {}", bare.line());
-
+        println!(
+            "reference_throughput: {connections} connections, {secs} s a phase in {rounds} turns"
+        );
         let server = reference::start("127.0.0.1:0".parse().expect("addr"), Config::default())
             .await
             .expect("start");
-        let mut listing = phase(server.addr(), connections, 0, list_all, secs).await;
-        println!("  reference ListAliases        {}", listing.line());
-        println!(
-            "  reference / echo: {:.0}% of the loopback limit (aim: 60%)",
-            100.0 * listing.rate() / bare.rate()
-        );
-        let mut mixed = phase(server.addr(), connections, 2, mix, secs).await;
-        println!("  reference mix (C/L/U/D)      {}", mixed.line());
+        let mut loads = Vec::new();
+        if run("echo") {
+            loads.push((start_echo().await, 0, list_all as Load));
+        }
+        if run("list") {
+            loads.push((server.addr(), 0, list_all as Load));
+        }
+        let mut tallies = interleaved(&loads, connections, secs, rounds).await;
+        let listing = run("list").then(|| tallies.pop()).flatten();
+        let mut bare = run("echo").then(|| tallies.pop()).flatten();
+        if let Some(bare) = &mut bare {
+            println!("  echo (hyper + serde_json)    {}", bare.line());
+        }
+        if let Some(mut listing) = listing {
+            println!("  reference ListAliases        {}", listing.line());
+            if let Some(bare) = &bare {
+                println!(
+                    "  reference / echo: {:.0}% of the loopback limit (aim: 60%)",
+                    100.0 * listing.rate() / bare.rate()
+                );
+            }
+        }
+        if run("mix") {
+            let mut mixed = phase(server.addr(), connections, 2, mix, secs).await;
+            println!("  reference mix (C/L/U/D)      {}", mixed.line());
+        }
         server.shutdown();
+        if !run("state") {
+            return;
+        }
 
-        let mut rates = Vec::new();
+        let mut servers = Vec::new();
         for n in [10, stored] {
             let server = reference::start("127.0.0.1:0".parse().expect("addr"), Config::default())
                 .await
                 .expect("start");
             preload(server.addr(), connections, n).await;
-            let mut page = phase(server.addr(), connections, 0, page_of_ten, secs).await;
-            println!("  {n:>7} stored: ListAliases(10) {}", page.line());
-            let mut churn = phase(server.addr(), connections, 1, create_delete, secs).await;
-            println!("  {n:>7} stored: Create+Delete {}", churn.line());
-            rates.push((page.rate(), churn.rate()));
-            server.shutdown();
+            servers.push(server);
         }
-        let ((page_small, churn_small), (page_big, churn_big)) = (rates[0], rates[1]);
+        let (small, big) = (servers[0].addr(), servers[1].addr());
+        let loads = [
+            (small, 0, page_of_ten as Load),
+            (big, 0, page_of_ten),
+            (small, 1, create_delete),
+            (big, 1, create_delete),
+        ];
+        let mut t = interleaved(&loads, connections, secs, rounds).await;
+        for (i, what) in ["ListAliases(10)", "ListAliases(10)", "Create+Delete  ", "Create+Delete  "]
+            .iter()
+            .enumerate()
+        {
+            let n = if i % 2 == 0 { 10 } else { stored };
+            println!("  {n:>7} stored: {what} {}", t[i].line());
+        }
         println!(
             "  with {stored} stored vs 10: ListAliases page at {:.0}%, CreateAlias+DeleteAlias at {:.0}% of the rate",
-            100.0 * page_big / page_small,
-            100.0 * churn_big / churn_small
+            100.0 * t[1].rate() / t[0].rate(),
+            100.0 * t[3].rate() / t[2].rate()
         );
+        for server in servers {
+            server.shutdown();
+        }
     });
 }

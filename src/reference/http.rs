@@ -243,7 +243,8 @@ fn to_hyper(raw: RawResponse) -> Response<Full<Bytes>> {
     for (name, value) in raw.headers {
         if let (Ok(n), Ok(v)) = (
             hyper::header::HeaderName::from_bytes(name.as_bytes()),
-            hyper::header::HeaderValue::from_str(&value),
+            // From the String itself: no copy of the value.
+            hyper::header::HeaderValue::try_from(value),
         ) {
             headers.append(n, v);
         }

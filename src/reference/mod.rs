@@ -25,5 +25,6 @@ mod http;
 mod keys;
 mod marker;
 mod raw;
+mod request_id;
 mod service;
 mod state;

@@ -9,7 +9,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::spec::{check_input, parse_body, Fault, Operation, Scope, CONTENT_TYPE};
 
@@ -18,6 +17,7 @@ use super::clock::Clock;
 use super::config::Config;
 use super::control;
 use super::raw::{RawRequest, RawResponse};
+use super::request_id;
 use super::state::{Region, State};
 use super::{aliases, keys};
 
@@ -69,7 +69,8 @@ impl Service {
     pub fn answer(&self, req: &RawRequest) -> (RawResponse, Option<Fault>) {
         guard(|| match self.dispatch(req) {
             Ok(Reply::Empty) => (respond(200, Bytes::new()), None),
-            Ok(Reply::Json(v)) => (respond(200, Bytes::from(v.to_string())), None),
+            Ok(Reply::Json(v)) => (respond(200, json_bytes(&v)), None),
+            Ok(Reply::Body(b)) => (respond(200, Bytes::from(b)), None),
             Err(fault) => (fault_response(&fault), Some(fault)),
         })
     }
@@ -128,7 +129,7 @@ impl Service {
         Ok(if op.has_empty_output() {
             Reply::Empty
         } else {
-            Reply::Json(out)
+            out
         })
     }
 
@@ -141,11 +142,13 @@ impl Service {
 enum Reply {
     Empty,
     Json(Value),
+    /// A body a handler serialised itself, under the lock.
+    Body(Vec<u8>),
 }
 
-fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
+fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Reply, Fault> {
     use Operation::*;
-    match op {
+    let json = match op {
         CreateKey => keys::create_key(cx, body),
         DescribeKey => keys::describe_key(cx, body),
         ListKeys => keys::list_keys(cx, body),
@@ -155,8 +158,9 @@ fn run(op: Operation, cx: &mut Ctx, body: &Value) -> Result<Value, Fault> {
         CreateAlias => aliases::create_alias(cx, body),
         UpdateAlias => aliases::update_alias(cx, body),
         DeleteAlias => aliases::delete_alias(cx, body),
-        ListAliases => aliases::list_aliases(cx, body),
-    }
+        ListAliases => return aliases::list_aliases(cx, body).map(Reply::Body),
+    };
+    json.map(Reply::Json)
 }
 
 /// Runs `f`, turning a panic into a 500 KMSInternalException.
@@ -177,14 +181,22 @@ fn guard(f: impl FnOnce() -> (RawResponse, Option<Fault>)) -> (RawResponse, Opti
 
 /// The response AWS sends for a fault: its status and `{"__type", "message"}`.
 pub fn fault_response(fault: &Fault) -> RawResponse {
-    respond(fault.status(), Bytes::from(fault.body().to_string()))
+    respond(fault.status(), json_bytes(&fault.body()))
+}
+
+/// A value's compact JSON, the bytes `to_string` gives: `to_vec` writes
+/// them straight into a buffer, where `Display` goes through a formatter
+/// call per piece.
+fn json_bytes(v: &Value) -> Bytes {
+    // Serialising a Value cannot fail: its map keys are strings.
+    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
 }
 
 fn respond(status: u16, body: Bytes) -> RawResponse {
     RawResponse {
         status,
         headers: vec![
-            ("x-amzn-RequestId".into(), Uuid::new_v4().to_string()),
+            ("x-amzn-RequestId".into(), request_id::next()),
             ("Content-Type".into(), CONTENT_TYPE.into()),
         ],
         body,

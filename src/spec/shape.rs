@@ -681,12 +681,14 @@ fn check_members(
     prefix: &str,
     out: &mut Vec<Violation>,
 ) {
+    // The path is built only for a member that is there or missing: most
+    // optional members are absent, and every request passes through here.
+    let path = |m: &Member| format!("{prefix}{}", lower_camel(m.name));
     for m in ms {
-        let path = format!("{prefix}{}", lower_camel(m.name));
         match map.get(m.name).filter(|v| !v.is_null()) {
-            Some(value) => check_value(&m.ty, value, &path, out),
+            Some(value) => check_value(&m.ty, value, &path(m), out),
             None if m.required => out.push(Violation {
-                member: path,
+                member: path(m),
                 value: None,
                 constraint: Constraint::NotNull,
             }),
