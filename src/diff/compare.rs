@@ -289,10 +289,10 @@ fn body_difference(
     first_difference(&want, &got, "")
 }
 
-/// Only the entries of the sequence's own aliases, and no paging members.
-fn own_aliases(v: &Value, token: &str) -> Value {
-    let entries: Vec<Value> = v
-        .get("Aliases")
+/// The entries of a ListAliases answer whose names hold the sequence's
+/// case token: its own aliases, on a target other runs share.
+pub fn own_entries(v: &Value, token: &str) -> Vec<Value> {
+    v.get("Aliases")
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
@@ -304,9 +304,13 @@ fn own_aliases(v: &Value, token: &str) -> Value {
                 .cloned()
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Only the entries of the sequence's own aliases, and no paging members.
+fn own_aliases(v: &Value, token: &str) -> Value {
     let mut m = Map::new();
-    m.insert("Aliases".into(), Value::Array(entries));
+    m.insert("Aliases".into(), Value::Array(own_entries(v, token)));
     Value::Object(m)
 }
 
@@ -388,23 +392,21 @@ fn first_difference(want: &Value, got: &Value, path: &str) -> Option<(String, St
 }
 
 fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 120 {
-        let head: String = s.chars().take(120).collect();
-        format!("{head}…")
-    } else {
-        s
-    }
+    clip(&v.to_string())
 }
 
 fn compact(body: &[u8]) -> String {
     let s = String::from_utf8_lossy(body);
-    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    clip(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// At most 120 characters, with `…` where it was cut.
+fn clip(s: &str) -> String {
     if s.chars().count() > 120 {
         let head: String = s.chars().take(120).collect();
         format!("{head}…")
     } else {
-        s
+        s.to_owned()
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use super::action::{Action, Auth, Payload, UNKNOWN_KEY_AUTHORIZATION};
-use super::compare::{normalise, Divergence, Part, Seen};
+use super::compare::{normalise, own_entries, Divergence, Part, Seen};
 use super::trial::{Outcome, Where};
 use crate::case::vars::{VarContext, Vars};
 use crate::spec::answers::{candidates, of_answer};
@@ -261,21 +261,7 @@ fn body_matcher(
 /// A ListAliases of the whole account: only the sequence's own entries,
 /// which the target must list (or must not).
 fn account_listing(want: &Value, target: &Seen, token: &str, back: &Reverse) -> Value {
-    let own = |v: &Value| -> Vec<Value> {
-        v.get("Aliases")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter(|e| {
-                        e.get("AliasName")
-                            .and_then(Value::as_str)
-                            .is_some_and(|n| n.contains(token))
-                    })
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let own = |v: &Value| own_entries(v, token);
     let ours = own(want);
     let name = |e: &Value| e.get("AliasName").cloned().unwrap_or(Value::Null);
     let theirs = match target {
