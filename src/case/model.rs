@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::spec::{Evidence, KeySpec, KeyUsage, Operation, Origin};
+use crate::spec::otc::Action;
+use crate::spec::{Dialect, Evidence, KeySpec, KeyUsage, Operation, Origin};
 
 /// A position in a case file (1-based line and column).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,8 +24,12 @@ pub struct CaseFile {
     /// Path under the corpus root with `/` separators and its extension,
     /// e.g. `CreateAlias/name-length.yaml`.
     pub path: String,
-    /// The default operation of its steps.
+    /// The wire dialect of every step (`dialect:`, default `aws`).
+    pub dialect: Dialect,
+    /// The default operation of its steps (AWS files).
     pub operation: Option<Operation>,
+    /// The default action of its steps (OTC files, where `operation:` names one).
+    pub action: Option<Action>,
     /// The spec clause the file checks, e.g. `CreateAlias.AliasName.length`.
     pub clause: String,
     /// Where the clause comes from (document and section, or recording).
@@ -73,6 +78,9 @@ pub struct KeyFixture {
     pub multi_region: bool,
     /// The state to put it in.
     pub state: FixtureState,
+    /// OTC: not created but found, a service's Default Master Key (which
+    /// cannot be made through the API, and is never removed).
+    pub default_master_key: bool,
     /// Where it is declared.
     pub span: Span,
 }
@@ -188,6 +196,9 @@ pub struct Step {
     /// The operation (sets `X-Amz-Target`); `None` only when the request sets
     /// the target header itself.
     pub op: Option<Operation>,
+    /// The OTC action (sets the path `/v1.0/{project_id}/kms/<action>`), in
+    /// OTC files instead of `op`.
+    pub action: Option<Action>,
     /// What the step is for (explicit `role:`, or inferred by the loader).
     pub role: Role,
     /// Overrides of the case's clause, source and evidence for this step.
@@ -263,6 +274,9 @@ pub struct Expect {
     /// The error code, or candidate codes where the evidence leaves it open.
     /// Compared after stripping namespace and suffix, as SDKs do.
     pub error: Option<Vec<String>>,
+    /// A regex the error code must match, where the evidence gives only its
+    /// form (`error: {regex: ...}`); the status is then as written, or 400.
+    pub error_pattern: Option<String>,
     /// The error message (`message`, or `Message` as some AWS errors spell it).
     pub message: Option<Matcher>,
     /// The body.

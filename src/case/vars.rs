@@ -17,6 +17,8 @@ pub const BUILTIN_VARS: &[&str] = &[
     "alias",
     "random_key_id",
     "random_mrk_id",
+    "project_id",
+    "key_alias",
 ];
 
 /// Template functions with their (minimum, maximum) argument counts.
@@ -26,10 +28,13 @@ pub const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("random_key_id", 0, 1),
     ("random_mrk_id", 0, 0),
     ("repeat", 2, 2),
+    ("key_alias", 0, 1),
+    ("key_alias_of_length", 1, 2),
 ];
 
 /// The members a key fixture defines: `${name.KeyId}`, `${name.Arn}`.
-pub const FIXTURE_MEMBERS: &[&str] = &["KeyId", "Arn"];
+/// OTC fixtures define `${name.KeyId}` and `${name.Alias}` (their key_alias).
+pub const FIXTURE_MEMBERS: &[&str] = &["KeyId", "Arn", "Alias"];
 
 /// What the builtins are made of for one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +49,17 @@ pub struct VarContext {
     pub account: Option<String>,
     /// The ARN partition, e.g. `aws`.
     pub partition: String,
+}
+
+impl VarContext {
+    /// An OTC key_alias unique to the case (`<prefix>/<case token>[-tag]`):
+    /// the AWS alias without `alias/`, which OTC does not use.
+    pub fn key_alias(&self, tag: Option<&str>) -> String {
+        match tag {
+            Some(tag) => format!("{}/{}-{tag}", self.prefix, self.case_token),
+            None => format!("{}/{}", self.prefix, self.case_token),
+        }
+    }
 }
 
 /// A template that cannot be rendered, and why.
@@ -329,6 +345,17 @@ impl Vars {
         }
     }
 
+    /// An OTC key_alias unique to the case: the AWS alias without `alias/`.
+    fn key_alias(&self, tag: Option<&str>) -> String {
+        self.ctx.key_alias(tag)
+    }
+
+    /// Defines `name.KeyId` and `name.Alias` for an OTC fixture key.
+    pub fn set_otc_fixture(&mut self, name: &str, key_id: &str, alias: &str) {
+        self.set(&format!("{name}.KeyId"), Value::String(key_id.into()));
+        self.set(&format!("{name}.Alias"), Value::String(alias.into()));
+    }
+
     fn random_key_id(&self, tag: &str) -> String {
         let mut ids = self
             .random_ids
@@ -357,6 +384,9 @@ impl Vars {
                 }
             }
             "alias" => self.alias(None),
+            "key_alias" => self.key_alias(None),
+            // Set by the runner for OTC cases; a builtin so that the loader knows it.
+            "project_id" => return Err("no OTC project id is set for this run".into()),
             "random_key_id" => self.random_key_id(""),
             "random_mrk_id" => self.random_mrk.clone(),
             _ => return Ok(None),
@@ -384,9 +414,15 @@ impl Vars {
         };
         match name {
             "alias" => Ok(self.alias(args.first().map(Arg::text).as_deref())),
-            "alias_of_length" => {
+            "key_alias" => Ok(self.key_alias(args.first().map(Arg::text).as_deref())),
+            "alias_of_length" | "key_alias_of_length" => {
                 let n = count(&args[0])?;
-                let base = self.alias(args.get(1).map(Arg::text).as_deref());
+                let tag = args.get(1).map(Arg::text);
+                let base = if name == "alias_of_length" {
+                    self.alias(tag.as_deref())
+                } else {
+                    self.key_alias(tag.as_deref())
+                };
                 let len = base.chars().count();
                 match n.cmp(&len) {
                     std::cmp::Ordering::Less => Err(format!(

@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body: usize,
+    /// OTC dialect: accept only this X-Auth-Token (repeatable; default:
+    /// any non-empty token).
+    #[arg(long = "otc-token", value_name = "TOKEN")]
+    otc_tokens: Vec<String>,
     /// Log each request to stderr.
     #[arg(long, short)]
     verbose: bool,
@@ -54,6 +58,7 @@ impl ServeArgs {
             default_region: self.region.clone(),
             verify,
             max_body: self.max_body,
+            otc_tokens: (!self.otc_tokens.is_empty()).then(|| self.otc_tokens.clone()),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::report::{
 };
 use crate::runner::check::{judge, judge_setup, lacks_operation, StepGrade};
 use crate::runner::verdict::decide;
-use crate::spec::Evidence;
+use crate::spec::{Dialect, Evidence};
 
 /// Inputs longer than this are cut.
 pub const MAX_INPUT: usize = 16 * 1024;
@@ -271,9 +271,10 @@ pub fn check_input(input: &Input) {
         account: Some("111122223333".into()),
         partition: "aws".into(),
     });
-    let _ = lacks_operation(&resp);
+    let _ = lacks_operation(Dialect::Aws, &resp);
+    let _ = lacks_operation(Dialect::Otc, &resp);
 
-    let setup = judge_setup(&grade, &grade.source, &resp);
+    let setup = judge_setup(Dialect::Aws, &grade, &grade.source, &resp);
     let setup_ok = (200..300).contains(&resp.status) && oracle_code(&resp).is_none();
     assert_eq!(!failed(&setup.checks), setup_ok, "setup of {resp:?}");
     check_records(&setup.checks, &resp);
@@ -281,9 +282,10 @@ pub fn check_input(input: &Input) {
 
     for role in [Role::Check, Role::Verify] {
         let judged = judge(
+            Dialect::Aws,
             &expects[which],
             role,
-            None,
+            false,
             &grade,
             &grade.source,
             &resp,

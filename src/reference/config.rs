@@ -11,6 +11,9 @@ pub struct Config {
     pub verify: Option<Credentials>,
     /// The largest request body accepted, in bytes.
     pub max_body: usize,
+    /// The X-Auth-Tokens the OTC dialect accepts; `None` accepts any
+    /// non-empty token (a missing one is 403 KMS.0301 either way).
+    pub otc_tokens: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -20,6 +23,7 @@ impl Default for Config {
             default_region: "us-east-1".into(),
             verify: None,
             max_body: 1024 * 1024,
+            otc_tokens: None,
         }
     }
 }

@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinHandle;
 
+use crate::spec::otc::{OtcError, Route};
 use crate::spec::Fault;
 
 use super::config::Config;
@@ -192,7 +193,11 @@ async fn answer(
                     parts.method, parts.uri
                 );
             }
-            fault_response(&Fault::RequestTooLarge { limit })
+            if Route::is_otc(parts.uri.path()) {
+                super::otc::error_response(OtcError::TooLong)
+            } else {
+                fault_response(&Fault::RequestTooLarge { limit })
+            }
         }
         Err(BodyError::Broken) => {
             // The client went away or stalled mid-body: nobody to answer.

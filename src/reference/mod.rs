@@ -5,6 +5,9 @@
 //! out); `start` serves it with hyper on a TCP listener (with the `harness`
 //! feature).
 //!
+//! The same server speaks the OTC / Huawei Cloud dialect (spec G) on every
+//! path under `/v1.0/` (see `otc`).
+//!
 //! Not part of AWS: `POST /_reference/key-state` with
 //! `{"KeyId": "...", "KeyState": "Updating", "Region": "us-east-1"}` puts a key
 //! in any state, so that tests can reach states the API cannot (see `control`).
@@ -24,6 +27,7 @@ mod control;
 mod http;
 mod keys;
 mod marker;
+mod otc;
 mod raw;
 mod request_id;
 mod service;

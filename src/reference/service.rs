@@ -10,12 +10,14 @@ use std::sync::{Mutex, MutexGuard};
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::spec::otc::{OtcError, Route};
 use crate::spec::{check_input, parse_body, Fault, Operation, Scope, CONTENT_TYPE};
 
 use super::auth;
 use super::clock::Clock;
 use super::config::Config;
 use super::control;
+use super::otc::{self, OtcState};
 use super::raw::{RawRequest, RawResponse};
 use super::request_id;
 use super::state::{Region, State};
@@ -30,6 +32,7 @@ pub struct Service {
     config: Config,
     clock: Clock,
     state: Mutex<State>,
+    otc: Mutex<OtcState>,
 }
 
 /// What a handler sees: the request's scope, its Region's state and the clock.
@@ -49,6 +52,7 @@ impl Service {
             config,
             clock: Clock::default(),
             state: Mutex::new(State::default()),
+            otc: Mutex::new(OtcState::default()),
         }
     }
 
@@ -67,11 +71,35 @@ impl Service {
     /// differential fuzzer names a divergence's clause after the rule that
     /// produced the reference's answer.
     pub fn answer(&self, req: &RawRequest) -> (RawResponse, Option<Fault>) {
+        if Route::is_otc(req.path_only()) {
+            return (self.answer_otc(req).0, None);
+        }
         guard(|| match self.dispatch(req) {
             Ok(Reply::Empty) => (respond(200, Bytes::new()), None),
             Ok(Reply::Json(v)) => (respond(200, json_bytes(&v)), None),
             Ok(Reply::Body(b)) => (respond(200, Bytes::from(b)), None),
             Err(fault) => (fault_response(&fault), Some(fault)),
+        })
+    }
+
+    /// Answers one request of the OTC dialect (a path under `/v1.0/`), and
+    /// says which error the answer is, if any.
+    pub fn answer_otc(&self, req: &RawRequest) -> (RawResponse, Option<OtcError>) {
+        let config = otc::OtcConfig {
+            domain_id: &self.config.account,
+            realm: &self.config.default_region,
+            tokens: self.config.otc_tokens.as_deref(),
+            max_body: self.config.max_body,
+        };
+        let answered = catch_unwind(AssertUnwindSafe(|| {
+            otc::answer(&self.otc, &self.clock, &config, req)
+        }));
+        answered.unwrap_or_else(|_| {
+            eprintln!("reference: OTC handler panicked");
+            (
+                otc::error_response(OtcError::Internal),
+                Some(OtcError::Internal),
+            )
         })
     }
 

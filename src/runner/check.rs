@@ -8,7 +8,8 @@ use crate::case::vars::Vars;
 use crate::case::{BodyExpect, CheckOf, Expect, Grade, Matcher, Role};
 use crate::client::WireResponse;
 use crate::report::{CheckOutcome, CheckRecord, Kind};
-use crate::spec::{sanitize_code, ErrorCode, Evidence, Operation};
+use crate::spec::otc::{self, OtcError};
+use crate::spec::{sanitize_code, Dialect, ErrorCode, Evidence};
 
 /// What judging one response found.
 #[derive(Debug, Default)]
@@ -20,39 +21,78 @@ pub struct Judged {
 }
 
 /// The status a step expects: as written; else the status the spec gives the
-/// first candidate error code; else 200.
-pub fn expected_status(expect: &Expect) -> u16 {
+/// first candidate error code (400 for a code pattern); else 200.
+pub fn expected_status(dialect: Dialect, expect: &Expect) -> u16 {
     expect.status.unwrap_or_else(|| {
-        expect
-            .error
-            .as_ref()
-            .and_then(|codes| codes.first())
-            .and_then(|c| ErrorCode::from_name(c))
-            .map(|c| c.status())
+        if expect.error_pattern.is_some() {
+            return 400;
+        }
+        let first = expect.error.as_ref().and_then(|codes| codes.first());
+        first
+            .and_then(|c| match dialect {
+                Dialect::Aws => ErrorCode::from_name(c).map(|c| c.status()),
+                Dialect::Otc => OtcError::from_code(c).map(|e| e.status()),
+            })
             .unwrap_or(200)
     })
 }
 
-/// The error code of a response: `__type` in the body, else the
+/// The error code of a response. AWS: `__type` in the body, else the
 /// `x-amzn-ErrorType` header, stripped of namespace and suffix as SDKs do.
-pub fn error_code(body: Option<&Value>, response: &WireResponse) -> Option<String> {
-    body.and_then(|b| b.get("__type"))
-        .and_then(Value::as_str)
-        .or_else(|| response.header("x-amzn-errortype"))
-        .map(|raw| sanitize_code(raw).to_owned())
+/// OTC: `error.error_code` of the envelope.
+pub fn error_code(
+    dialect: Dialect,
+    body: Option<&Value>,
+    response: &WireResponse,
+) -> Option<String> {
+    match dialect {
+        Dialect::Aws => body
+            .and_then(|b| b.get("__type"))
+            .and_then(Value::as_str)
+            .or_else(|| response.header("x-amzn-errortype"))
+            .map(|raw| sanitize_code(raw).to_owned()),
+        Dialect::Otc => body
+            .and_then(otc::parse_envelope)
+            .map(|(code, _)| code.to_owned()),
+    }
+}
+
+/// Where the error's code was looked for, for a failure that found none.
+fn code_places(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Aws => "(no __type in the body, no x-amzn-ErrorType header)",
+        Dialect::Otc => "(no error.error_code in the body)",
+    }
+}
+
+/// The error message: AWS's `message` (or `Message`, as a few framework
+/// errors spell it, spec F); OTC's `error.error_msg`.
+fn error_message(dialect: Dialect, body: Option<&Value>) -> Option<&Value> {
+    match dialect {
+        Dialect::Aws => body.and_then(|b| b.get("message").or_else(|| b.get("Message"))),
+        Dialect::Otc => body
+            .and_then(|b| b.get("error"))
+            .and_then(|e| e.get("error_msg")),
+    }
 }
 
 /// The error code of a response, for callers that hold only the response.
-pub fn response_code(resp: &WireResponse) -> Option<String> {
+pub fn response_code(dialect: Dialect, resp: &WireResponse) -> Option<String> {
     let body: Option<Value> = serde_json::from_slice(&resp.body).ok();
-    error_code(body.as_ref(), resp)
+    error_code(dialect, body.as_ref(), resp)
 }
 
 /// Whether a response says the target does not serve the operation at all
 /// (so the case is blocked, not failed, unless that is what it expects).
-pub fn lacks_operation(response: &WireResponse) -> bool {
-    match response_code(response).as_deref() {
-        Some("UnknownOperationException") => true,
+/// OTC: KMS.0201 ("Invalid request URL.") is the dialect's answer to a path
+/// it has no action for.
+pub fn lacks_operation(dialect: Dialect, response: &WireResponse) -> bool {
+    let unknown = match dialect {
+        Dialect::Aws => "UnknownOperationException",
+        Dialect::Otc => OtcError::InvalidUrl.code(),
+    };
+    match response_code(dialect, response).as_deref() {
+        Some(c) if c == unknown => true,
         Some(_) => false,
         None => response.status == 404 || response.status == 501,
     }
@@ -114,12 +154,17 @@ impl Recorder<'_> {
 }
 
 /// A setup step: it must succeed (2xx, no error code), and that is all.
-pub fn judge_setup(grade: &StepGrade, case_source: &str, response: &WireResponse) -> Judged {
+pub fn judge_setup(
+    dialect: Dialect,
+    grade: &StepGrade,
+    case_source: &str,
+    response: &WireResponse,
+) -> Judged {
     let mut r = Recorder {
         case_source,
         checks: Vec::new(),
     };
-    let code = response_code(response);
+    let code = response_code(dialect, response);
     let ok = (200..300).contains(&response.status) && code.is_none();
     let actual = if ok {
         String::new()
@@ -145,11 +190,14 @@ pub fn judge_setup(grade: &StepGrade, case_source: &str, response: &WireResponse
     Judged { checks, diff: None }
 }
 
-/// A check or verify step: every part of its `expect`.
+/// A check or verify step: every part of its `expect`. `read` tells whether
+/// the step only reads state (a wrong value then shows a wrong state).
+#[allow(clippy::too_many_arguments)]
 pub fn judge(
+    dialect: Dialect,
     expect: &Expect,
     role: Role,
-    op: Option<Operation>,
+    read: bool,
     grade: &StepGrade,
     case_source: &str,
     response: &WireResponse,
@@ -168,7 +216,7 @@ pub fn judge(
         }
     };
 
-    let status = expected_status(expect);
+    let status = expected_status(dialect, expect);
     let status_ok = response.status == status;
     r.push(
         &g(CheckOf::Status),
@@ -187,7 +235,7 @@ pub fn judge(
     } else {
         serde_json::from_slice(&response.body).ok()
     };
-    let code = error_code(body.as_ref(), response);
+    let code = error_code(dialect, body.as_ref(), response);
     // An empty `__type` is still an error code, and must show as one.
     let shown = |c: &String| {
         if c.is_empty() {
@@ -202,15 +250,31 @@ pub fn judge(
             one_of(candidates),
             (!candidates.iter().any(|c| c == actual)).then(|| shown(actual)),
         )),
-        (Some(candidates), None) => Some((
-            one_of(candidates),
-            Some("(no __type in the body, no x-amzn-ErrorType header)".to_owned()),
-        )),
+        (Some(candidates), None) => {
+            Some((one_of(candidates), Some(code_places(dialect).to_owned())))
+        }
         (None, Some(actual)) if expects_success => {
             Some(("no error".to_owned(), Some(shown(actual))))
         }
         (None, None) if expects_success => Some(("no error".to_owned(), None)),
         _ => None,
+    };
+    let code_check = match (&expect.error_pattern, &code) {
+        (Some(re), actual) => {
+            let expected = format!("an error code matching /{re}/");
+            // The loader compiled it; a failure here cannot happen, but is
+            // reported rather than trusted.
+            let matches = regex::Regex::new(re)
+                .map_err(|e| format!("error pattern `{re}`: {e}"))?
+                .is_match(actual.as_deref().unwrap_or(""));
+            let failed = match actual {
+                None => Some(code_places(dialect).to_owned()),
+                Some(a) if !matches => Some(shown(a)),
+                Some(_) => None,
+            };
+            Some((expected, failed))
+        }
+        (None, _) => code_check,
     };
     if let Some((expected, failed)) = code_check {
         r.push(
@@ -223,10 +287,7 @@ pub fn judge(
     }
 
     if let Some(m) = &expect.message {
-        // AWS spells it `message`, and `Message` in a few framework errors (spec F).
-        let actual = body
-            .as_ref()
-            .and_then(|b| b.get("message").or_else(|| b.get("Message")));
+        let actual = error_message(dialect, body.as_ref());
         let found = matchers::check(m, actual, vars, "message").map_err(|e| e.to_string())?;
         let mg = g(CheckOf::Message);
         // Only a recording of AWS's text for this operation and condition
@@ -330,7 +391,7 @@ pub fn judge(
     }
 
     let mut checks = r.checks;
-    classify(&mut checks, role, op, status, response);
+    classify(&mut checks, role, read, status, response);
     Ok(Judged { checks, diff })
 }
 
@@ -339,13 +400,12 @@ pub fn judge(
 fn classify(
     checks: &mut [CheckRecord],
     role: Role,
-    op: Option<Operation>,
+    read: bool,
     expected_status: u16,
     response: &WireResponse,
 ) {
     let want_ok = (200..300).contains(&expected_status);
     let got_ok = (200..300).contains(&response.status);
-    let read = op.is_some_and(Operation::is_read);
     for c in checks.iter_mut() {
         c.kind = match c.outcome {
             CheckOutcome::Pass => None,
@@ -504,7 +564,17 @@ mod tests {
             body: br#"{"__type": ""}"#.to_vec(),
         };
         let expect = &file.cases[0].steps[0].expect;
-        let judged = judge(expect, Role::Check, None, &grade, "s", &response, &vars).unwrap();
+        let judged = judge(
+            Dialect::Aws,
+            expect,
+            Role::Check,
+            false,
+            &grade,
+            "s",
+            &response,
+            &vars,
+        )
+        .unwrap();
         let code = judged
             .checks
             .iter()

@@ -18,7 +18,8 @@ use crate::report::{
     BodyRecord, CaseRecord, CheckOutcome, CheckRecord, ExchangeRecord, Kind, Normaliser, Reproduce,
     RequestRecord, ResponseRecord, StepRecord, Verdict,
 };
-use crate::spec::{Operation, CONTENT_TYPE};
+use crate::spec::otc::{Action, OtcError, AUTH_HEADER};
+use crate::spec::{Dialect, Operation, CONTENT_TYPE};
 
 /// What a case asked the target to create, to remove afterwards whatever
 /// the target answered.
@@ -26,6 +27,8 @@ use crate::spec::{Operation, CONTENT_TYPE};
 pub(crate) struct Created {
     pub(crate) aliases: Vec<String>,
     pub(crate) keys: Vec<String>,
+    /// Keys made through the OTC dialect (their alias goes with them).
+    pub(crate) otc_keys: Vec<String>,
 }
 
 impl Created {
@@ -37,9 +40,9 @@ impl Created {
         req: &WireRequest,
         resp: Option<&WireResponse>,
     ) {
-        note_requested(op, req, self);
+        note_requested(Sent::Aws(op), req, self);
         if let Some(resp) = resp {
-            note_created(op, resp, self);
+            note_created(Sent::Aws(op), resp, self);
         }
     }
 }
@@ -92,20 +95,29 @@ pub async fn run_case(ctx: &RunContext, file: &CaseFile, case: &Case, trial: &st
         account: target.account(),
         partition: crate::spec::identifier::partition(target.client.region()).to_owned(),
     });
+    if let Some(otc) = &target.otc {
+        vars.set("project_id", otc.project_id.clone().into());
+    }
     let mut created = Created::default();
-    let fixtures_ok = setup_fixtures(target, &file.fixtures, trial, &mut vars, &mut created)
-        .await
-        .map_err(|(exchanges, failure)| {
-            record.fixtures = exchanges;
-            failure
-        });
+    let fixtures = match file.dialect {
+        Dialect::Aws => {
+            setup_fixtures(target, &file.fixtures, trial, &mut vars, &mut created).await
+        }
+        Dialect::Otc => {
+            setup_otc_fixtures(target, &file.fixtures, trial, &mut vars, &mut created).await
+        }
+    };
+    let fixtures_ok = fixtures.map_err(|(exchanges, failure)| {
+        record.fixtures = exchanges;
+        failure
+    });
     match fixtures_ok {
         Err(failure) => {
             record.kind = Some(failure.kind);
             record.severity = Some(failure.kind.severity());
             record.verdict = failure.kind.verdict();
             record.signature = Some(ctx.normaliser().signature(
-                failure.op.name(),
+                &failure.op,
                 "fixture",
                 "success",
                 &failure.actual,
@@ -115,7 +127,10 @@ pub async fn run_case(ctx: &RunContext, file: &CaseFile, case: &Case, trial: &st
         Ok(exchanges) => {
             record.fixtures = exchanges;
             for (i, step) in case.steps.iter().enumerate() {
-                let op = step.op.or(file.operation);
+                let op = match file.dialect {
+                    Dialect::Aws => Sent::Aws(step.op.or(file.operation)),
+                    Dialect::Otc => Sent::Otc(step.action.or(file.action)),
+                };
                 let grade = case_grade.with(&step.grade);
                 let step_record = run_step(
                     target,
@@ -182,7 +197,7 @@ fn case_token(trial: &str) -> String {
 }
 
 struct SetupFailure {
-    op: Operation,
+    op: String,
     kind: Kind,
     actual: String,
     summary: String,
@@ -234,7 +249,7 @@ async fn setup_fixtures(
             let sent = target.client.send(&req).await;
             exchanges.push(exchange(Some(&req), sent.as_ref().ok()));
             let fail = |kind: Kind, actual: String| SetupFailure {
-                op,
+                op: op.name().to_owned(),
                 kind,
                 summary: format!("{what}: {op}: {actual}"),
                 actual,
@@ -243,7 +258,7 @@ async fn setup_fixtures(
                 Err(e) => return Err((exchanges, fail(Kind::Transport, e.to_string()))),
                 Ok(r) => r,
             };
-            let code = check::response_code(&resp);
+            let code = check::response_code(Dialect::Aws, &resp);
             if !(200..300).contains(&resp.status) || code.is_some() {
                 let actual = check::status_and_code(resp.status, code.as_deref());
                 return Err((exchanges, fail(Kind::Blocked, actual)));
@@ -284,7 +299,7 @@ async fn setup_fixtures(
 async fn run_step(
     target: &Target,
     step: &Step,
-    op: Option<Operation>,
+    op: Sent,
     index: usize,
     grade: &StepGrade,
     case_source: &str,
@@ -294,14 +309,18 @@ async fn run_step(
     let mut record = StepRecord {
         index,
         line: step.span.line,
-        operation: op.map(|o| o.name().to_owned()).unwrap_or_else(|| {
-            step.request
-                .headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
-                .and_then(|(_, v)| v.clone())
-                .unwrap_or_else(|| "(no target)".into())
-        }),
+        operation: match op {
+            Sent::Otc(Some(action)) => action.name().to_owned(),
+            Sent::Otc(None) => step.request.path.clone().unwrap_or_default(),
+            Sent::Aws(op) => op.map(|o| o.name().to_owned()).unwrap_or_else(|| {
+                step.request
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+                    .and_then(|(_, v)| v.clone())
+                    .unwrap_or_else(|| "(no target)".into())
+            }),
+        },
         role: step.role.name().to_owned(),
         attempts: 0,
         exchange: ExchangeRecord {
@@ -312,7 +331,11 @@ async fn run_step(
         diff: None,
         error: None,
     };
-    let request = match build_request(step, op, vars) {
+    let built = match op {
+        Sent::Aws(op) => build_request(step, op, vars),
+        Sent::Otc(action) => build_otc_request(target, step, action, vars),
+    };
+    let request = match built {
         Ok(r) => r,
         Err(e) => {
             record.error = Some(format!("the request could not be built: {e}"));
@@ -324,7 +347,7 @@ async fn run_step(
     // target's second answer the one judged, and could create twice.
     let retry = step
         .eventually
-        .filter(|_| op.is_some_and(Operation::is_read))
+        .filter(|_| op.is_read())
         .map(|e| (Instant::now() + e.timeout, e.interval));
     note_requested(op, &request, created);
     let (judged, response) = loop {
@@ -366,23 +389,53 @@ async fn run_step(
     record
 }
 
+/// What a step sends: an AWS operation, or an OTC action (`None` when the
+/// step's own path or `X-Amz-Target` says).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sent {
+    Aws(Option<Operation>),
+    Otc(Option<Action>),
+}
+
+impl Sent {
+    fn dialect(self) -> Dialect {
+        match self {
+            Sent::Aws(_) => Dialect::Aws,
+            Sent::Otc(_) => Dialect::Otc,
+        }
+    }
+
+    fn is_read(self) -> bool {
+        match self {
+            Sent::Aws(op) => op.is_some_and(Operation::is_read),
+            Sent::Otc(action) => action.is_some_and(Action::is_read),
+        }
+    }
+}
+
 /// Judges a response by the step's role.
 fn judge(
     step: &Step,
-    op: Option<Operation>,
+    op: Sent,
     grade: &StepGrade,
     case_source: &str,
     response: &WireResponse,
     vars: &Vars,
 ) -> Result<Judged, String> {
+    let dialect = op.dialect();
+    let unknown = match dialect {
+        Dialect::Aws => "UnknownOperationException",
+        Dialect::Otc => OtcError::InvalidUrl.code(),
+    };
     let expects_unknown = step
         .expect
         .error
         .as_ref()
-        .is_some_and(|codes| codes.iter().any(|c| c == "UnknownOperationException"))
+        .is_some_and(|codes| codes.iter().any(|c| c == unknown))
+        || step.expect.error_pattern.is_some() && dialect == Dialect::Otc
         || step.expect.status == Some(404);
-    if step.role != Role::Setup && !expects_unknown && check::lacks_operation(response) {
-        let mut checks = check::judge_setup(grade, case_source, response).checks;
+    if step.role != Role::Setup && !expects_unknown && check::lacks_operation(dialect, response) {
+        let mut checks = check::judge_setup(dialect, grade, case_source, response).checks;
         for c in &mut checks {
             c.what = "operation served".into();
             c.expected = "the target serves the operation".into();
@@ -390,8 +443,17 @@ fn judge(
         return Ok(Judged { checks, diff: None });
     }
     match step.role {
-        Role::Setup => Ok(check::judge_setup(grade, case_source, response)),
-        role => check::judge(&step.expect, role, op, grade, case_source, response, vars),
+        Role::Setup => Ok(check::judge_setup(dialect, grade, case_source, response)),
+        role => check::judge(
+            dialect,
+            &step.expect,
+            role,
+            op.is_read(),
+            grade,
+            case_source,
+            response,
+            vars,
+        ),
     }
 }
 
@@ -467,10 +529,169 @@ pub fn build_request(
     })
 }
 
+/// Builds the wire request of an OTC step: the action's path (or the
+/// step's own), JSON content type, the token, then the step's overrides.
+fn build_otc_request(
+    target: &Target,
+    step: &Step,
+    action: Option<Action>,
+    vars: &Vars,
+) -> Result<WireRequest, String> {
+    let mut req = build_request(step, None, vars)?;
+    let project = target
+        .otc
+        .as_ref()
+        .ok_or("an OTC case needs a project id and token (run with --dialect otc)")?;
+    let default_path = action.map(|a| a.path(&project.project_id));
+    req.path = match (&step.request.path, default_path) {
+        (Some(p), _) => vars.render_str(p).map_err(|e| e.to_string())?,
+        (None, Some(p)) => p,
+        (None, None) => return Err("the step names no OTC action and no path".into()),
+    };
+    req.sign = false;
+    let mut headers = vec![
+        ("content-type".to_owned(), "application/json".to_owned()),
+        (AUTH_HEADER.to_owned(), project.token.clone()),
+    ];
+    for (name, value) in &step.request.headers {
+        headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        if let Some(v) = value {
+            headers.push((
+                name.to_ascii_lowercase(),
+                vars.render_str(v).map_err(|e| e.to_string())?,
+            ));
+        }
+    }
+    req.headers = headers;
+    Ok(req)
+}
+
+/// Creates (or, for a Default Master Key, finds) the OTC fixture keys.
+async fn setup_otc_fixtures(
+    target: &Target,
+    fixtures: &[KeyFixture],
+    trial: &str,
+    vars: &mut Vars,
+    created: &mut Created,
+) -> Result<Vec<ExchangeRecord>, (Vec<ExchangeRecord>, SetupFailure)> {
+    let mut exchanges = Vec::new();
+    for f in fixtures {
+        let what = format!("fixture key `{}` (line {})", f.name, f.span.line);
+        let fail = |action: Action, kind: Kind, actual: String| SetupFailure {
+            op: action.name().to_owned(),
+            kind,
+            summary: format!("{what}: {action}: {actual}"),
+            actual,
+        };
+        let send = |action: Action, body: Value| {
+            let req = target.otc_request(action, serde_json::to_vec(&body).unwrap_or_default());
+            async move {
+                let req = req.map_err(|e| (None, fail(action, Kind::Blocked, e)))?;
+                let sent = target.client.send(&req).await;
+                let record = exchange(Some(&req), sent.as_ref().ok());
+                let resp = match sent {
+                    Err(e) => {
+                        return Err((Some(record), fail(action, Kind::Transport, e.to_string())))
+                    }
+                    Ok(r) => r,
+                };
+                let code = check::response_code(Dialect::Otc, &resp);
+                if !(200..300).contains(&resp.status) || code.is_some() {
+                    let actual = check::status_and_code(resp.status, code.as_deref());
+                    return Err((Some(record), fail(action, Kind::Blocked, actual)));
+                }
+                let body: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
+                Ok((record, body))
+            }
+        };
+        if f.default_master_key {
+            // Found by reading: list-keys shows every key with its flag.
+            let (record, body) = match send(Action::ListKeys, json!({})).await {
+                Ok(r) => r,
+                Err((record, failure)) => {
+                    exchanges.extend(record);
+                    return Err((exchanges, failure));
+                }
+            };
+            exchanges.push(record);
+            let found = body
+                .get("key_details")
+                .and_then(Value::as_array)
+                .and_then(|keys| {
+                    keys.iter()
+                        .find(|k| k.get("default_key_flag").and_then(Value::as_str) == Some("1"))
+                });
+            let id = found.and_then(|k| k.get("key_id")).and_then(Value::as_str);
+            let alias = found
+                .and_then(|k| k.get("key_alias"))
+                .and_then(Value::as_str);
+            let (Some(id), Some(alias)) = (id, alias) else {
+                let actual = "list-keys shows no key with default_key_flag \"1\" \
+                              (a Default Master Key appears once a service has used KMS)";
+                return Err((
+                    exchanges,
+                    fail(Action::ListKeys, Kind::Blocked, actual.into()),
+                ));
+            };
+            vars.set_otc_fixture(&f.name, id, alias);
+            continue;
+        }
+        let alias = vars.context().key_alias(Some(&f.name));
+        let mut body = json!({
+            "key_alias": alias,
+            "key_spec": crate::spec::otc::key_spec_name(f.key_spec).unwrap_or("AES_256"),
+            "key_description": format!("kms-alias-conformance {} {trial}", target.prefix),
+        });
+        if let Some(u) = f.key_usage {
+            body["key_usage"] = u.name().into();
+        }
+        if let Some(o) = f.origin {
+            body["origin"] = (if o == crate::spec::Origin::External {
+                "external"
+            } else {
+                "kms"
+            })
+            .into();
+        }
+        let (record, got) = match send(Action::CreateKey, body).await {
+            Ok(r) => r,
+            Err((record, failure)) => {
+                exchanges.extend(record);
+                return Err((exchanges, failure));
+            }
+        };
+        exchanges.push(record);
+        let Some(id) = got.pointer("/key_info/key_id").and_then(Value::as_str) else {
+            let actual = format!("a body without key_info.key_id: {got}");
+            return Err((exchanges, fail(Action::CreateKey, Kind::Blocked, actual)));
+        };
+        created.otc_keys.push(id.to_owned());
+        vars.set_otc_fixture(&f.name, id, &alias);
+        let then = match f.state {
+            FixtureState::Created => None,
+            FixtureState::Disabled => Some((Action::DisableKey, json!({ "key_id": id }))),
+            FixtureState::PendingDeletion => Some((
+                Action::ScheduleKeyDeletion,
+                json!({ "key_id": id, "pending_days": "7" }),
+            )),
+        };
+        if let Some((action, body)) = then {
+            match send(action, body).await {
+                Ok((record, _)) => exchanges.push(record),
+                Err((record, failure)) => {
+                    exchanges.extend(record);
+                    return Err((exchanges, failure));
+                }
+            }
+        }
+    }
+    Ok(exchanges)
+}
+
 /// Remembers every alias name a CreateAlias asks for before it is sent:
 /// cleanup deletes it whatever the target answers.
-fn note_requested(op: Option<Operation>, req: &WireRequest, created: &mut Created) {
-    if op != Some(Operation::CreateAlias) {
+fn note_requested(op: Sent, req: &WireRequest, created: &mut Created) {
+    if !matches!(op, Sent::Aws(Some(Operation::CreateAlias))) {
         return;
     }
     let sent: Option<Value> = serde_json::from_slice(&req.body).ok();
@@ -485,12 +706,23 @@ fn note_requested(op: Option<Operation>, req: &WireRequest, created: &mut Create
     }
 }
 
-/// Remembers a key a CreateKey step made (its id is only in the answer).
-fn note_created(op: Option<Operation>, resp: &WireResponse, created: &mut Created) {
-    if op != Some(Operation::CreateKey) {
+/// Remembers a key a CreateKey (or OTC create-key) step made (its id is
+/// only in the answer).
+fn note_created(op: Sent, resp: &WireResponse, created: &mut Created) {
+    let got: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    if let Sent::Otc(Some(Action::CreateKey)) = op {
+        if let Some(id) = got
+            .as_ref()
+            .and_then(|b| b.pointer("/key_info/key_id"))
+            .and_then(Value::as_str)
+        {
+            created.otc_keys.push(id.to_owned());
+        }
         return;
     }
-    let got: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    if !matches!(op, Sent::Aws(Some(Operation::CreateKey))) {
+        return;
+    }
     if let Some(id) = got
         .as_ref()
         .and_then(|b| b.pointer("/KeyMetadata/KeyId"))
@@ -534,6 +766,19 @@ pub(crate) async fn cleanup(target: &Target, created: &Created) -> Vec<String> {
             errors.push(format!("ScheduleKeyDeletion {key}: {e}"));
         }
     }
+    for key in &created.otc_keys {
+        let body = json!({ "key_id": key, "pending_days": "7" });
+        let gone = [
+            OtcError::AlreadyPendingDeletion.code(),
+            OtcError::KeyNotFound.code(),
+        ];
+        if let Err(e) = target
+            .call_otc(Action::ScheduleKeyDeletion, &body, &gone)
+            .await
+        {
+            errors.push(format!("schedule-key-deletion {key}: {e}"));
+        }
+    }
     errors
 }
 
@@ -545,10 +790,22 @@ fn exchange(req: Option<&WireRequest>, resp: Option<&WireResponse>) -> ExchangeR
 }
 
 fn request_record(req: &WireRequest) -> RequestRecord {
+    // The OTC token is a credential: records (and the curl lines made from
+    // them) name the variable it comes from instead.
+    let headers = req
+        .headers
+        .iter()
+        .map(
+            |(k, v)| match k.eq_ignore_ascii_case(AUTH_HEADER) && !v.is_empty() {
+                true => (k.clone(), "$OS_AUTH_TOKEN".to_owned()),
+                false => (k.clone(), v.clone()),
+            },
+        )
+        .collect();
     RequestRecord {
         method: req.method.clone(),
         path: req.path.clone(),
-        headers: req.headers.clone(),
+        headers,
         body: body_record(&req.body),
         signed: req.sign,
     }

@@ -26,8 +26,34 @@ pub struct RunOptions {
     pub report: Option<PathBuf>,
     /// `--target-name NAME`: the target's label in reports.
     pub target_name: Option<String>,
+    /// `--dialect aws|otc|all`: which case files run (default: aws; `cargo
+    /// test` runs all).
+    pub dialect: Option<DialectChoice>,
+    /// `--project-id ID` of OTC paths (default: `OS_PROJECT_ID`).
+    pub project_id: Option<String>,
+    /// `--auth-token T`, the OTC X-Auth-Token (default: `OS_AUTH_TOKEN`).
+    pub auth_token: Option<String>,
     /// Arguments for libtest-mimic (filters, `--list`, `--skip`, ...).
     pub libtest: Vec<String>,
+}
+
+/// Which dialects' case files a run takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectChoice {
+    /// Only this dialect's files.
+    One(crate::spec::Dialect),
+    /// Every file.
+    All,
+}
+
+impl DialectChoice {
+    /// Whether a file of `dialect` runs.
+    pub fn takes(self, dialect: crate::spec::Dialect) -> bool {
+        match self {
+            DialectChoice::One(d) => d == dialect,
+            DialectChoice::All => true,
+        }
+    }
 }
 
 /// The usage text of `run`.
@@ -47,6 +73,11 @@ pub const USAGE: &str = "usage: kms-alias-conformance run [--endpoint URL] [--re
   --junit FILE     also write a JUnit XML report
   --timeout SECS   per-request timeout (default 10)
   --prefix P       run prefix for every name the run creates (default kac-<random>)
+  --dialect D      aws (default), otc (the OTC / Huawei Cloud KMS v1.0 REST dialect) or all
+  --project-id ID  OTC: the {project_id} of every path (default: OS_PROJECT_ID; any id
+                   for the embedded reference)
+  --auth-token T   OTC: the X-Auth-Token (default: OS_AUTH_TOKEN; any token for the
+                   embedded reference)
 
 libtest options work as in `cargo test`: FILTER, --exact, --skip PATTERN, --list,
 --ignored, --include-ignored, --test-threads N, --nocapture, --format terse|pretty|json.";
@@ -65,6 +96,9 @@ impl RunOptions {
             update_baseline: None,
             report: None,
             target_name: None,
+            dialect: None,
+            project_id: None,
+            auth_token: None,
             libtest: Vec::new(),
         };
         let mut it = args.iter();
@@ -84,6 +118,9 @@ impl RunOptions {
                 "--update-baseline",
                 "--report",
                 "--target-name",
+                "--dialect",
+                "--project-id",
+                "--auth-token",
             ];
             if !known.contains(&flag) {
                 o.libtest.push(arg.clone());
@@ -105,6 +142,18 @@ impl RunOptions {
                 "--update-baseline" => o.update_baseline = Some(PathBuf::from(value)),
                 "--report" => o.report = Some(PathBuf::from(value)),
                 "--target-name" => o.target_name = Some(value),
+                "--dialect" => {
+                    o.dialect = Some(match value.as_str() {
+                        "all" => DialectChoice::All,
+                        name => {
+                            DialectChoice::One(crate::spec::Dialect::from_name(name).ok_or_else(
+                                || format!("--dialect `{value}`: expected aws, otc or all"),
+                            )?)
+                        }
+                    })
+                }
+                "--project-id" => o.project_id = Some(value),
+                "--auth-token" => o.auth_token = Some(value),
                 "--prefix" => {
                     let ok = !value.is_empty()
                         && value.len() <= 40

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use clap::Parser as _;
 use libtest_mimic::{Arguments, Failed, Trial};
 
+use super::options::DialectChoice;
 use super::reproduce::{quote, Reproducer};
+use super::target::OtcAccess;
 use super::{
     baseline, console, corpus, execute, junit, options, sweep, verdict, Baseline, RunContext,
     RunOptions, Target,
@@ -16,6 +18,7 @@ use crate::case::CaseFile;
 use crate::client::{endpoint, load_credentials, resolve_endpoint, resolve_region, Client};
 use crate::reference;
 use crate::report::{self, CaseRecord, Report, TargetInfo, REPORT_FORMAT};
+use crate::spec::Dialect;
 
 /// Where a failure against the embedded reference is replayed.
 const REPLAY_ADDR: &str = "127.0.0.1:4599";
@@ -252,6 +255,34 @@ fn endpoint_name(ctx: &RunContext) -> String {
     }
 }
 
+/// The dialects a run takes: as asked; else every one under `cargo test`
+/// (against the embedded reference), AWS's for the command line.
+fn dialect_choice(opts: &RunOptions, defaults: Defaults) -> DialectChoice {
+    opts.dialect.unwrap_or(match defaults {
+        Defaults::CargoTest => DialectChoice::All,
+        Defaults::Cli => DialectChoice::One(Dialect::Aws),
+    })
+}
+
+/// The project and token of a run's OTC cases: flags, then `OS_PROJECT_ID`
+/// and `OS_AUTH_TOKEN`; the embedded reference takes any.
+fn otc_access(opts: &RunOptions, embedded: bool) -> Result<OtcAccess, String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let project_id = opts.project_id.clone().or_else(|| env("OS_PROJECT_ID"));
+    let token = opts.auth_token.clone().or_else(|| env("OS_AUTH_TOKEN"));
+    match (project_id, token, embedded) {
+        (Some(project_id), Some(token), _) => Ok(OtcAccess { project_id, token }),
+        (p, t, true) => Ok(OtcAccess {
+            project_id: p.unwrap_or_else(|| "0123456789abcdef0123456789abcdef".into()),
+            token: t.unwrap_or_else(|| "kac-reference-token".into()),
+        }),
+        (None, _, false) => {
+            Err("OTC cases need a project id: --project-id or OS_PROJECT_ID".into())
+        }
+        (_, None, false) => Err("OTC cases need a token: --auth-token or OS_AUTH_TOKEN".into()),
+    }
+}
+
 /// Every trial id of the corpus, whatever the filter.
 fn trial_names(files: &[CaseFile]) -> Vec<String> {
     files
@@ -273,6 +304,11 @@ fn load_corpus(opts: &RunOptions, defaults: Defaults) -> Result<(Vec<CaseFile>, 
         }
         (None, Defaults::Cli) => (corpus::built_in(), "cases/".to_owned()),
     };
+    let choice = dialect_choice(opts, defaults);
+    let loaded = loaded.map(|mut files| {
+        files.retain(|f| choice.takes(f.dialect));
+        files
+    });
     match loaded {
         Err(errors) => {
             for e in &errors {
@@ -312,7 +348,12 @@ async fn connect(
     let loopback = remote
         .as_ref()
         .is_none_or(|(url, _)| endpoint::is_loopback(url));
-    let credentials = load_credentials(loopback, &region).await?;
+    let choice = dialect_choice(opts, defaults);
+    let aws = choice.takes(Dialect::Aws) && files.iter().any(|f| f.dialect == Dialect::Aws);
+    let otc = files.iter().any(|f| f.dialect == Dialect::Otc);
+    // A run of OTC cases only signs nothing: no AWS credentials are sought
+    // off the machine for it.
+    let credentials = load_credentials(loopback || !aws, &region).await?;
     let secret = credentials.initial();
     let session_token = secret.0.session_token().is_some();
     let dummy = credentials.is_dummy();
@@ -338,7 +379,10 @@ async fn connect(
         }
     };
     let client = Client::new(url.clone(), region.clone(), credentials, opts.timeout)?;
-    let target = Target::new(client, prefix.clone(), account);
+    let mut target = Target::new(client, prefix.clone(), account);
+    if otc {
+        target = target.with_otc(otc_access(opts, server.is_some())?);
+    }
     let mut run_base = String::from("kms-alias-conformance run");
     if server.is_none() {
         run_base.push_str(&format!(" --endpoint {}", quote(url.as_str())));
@@ -349,6 +393,13 @@ async fn connect(
     }
     if let Some(b) = &opts.baseline {
         run_base.push_str(&format!(" --baseline {}", quote(&b.display().to_string())));
+    }
+    if let Some(access) = &target.otc {
+        let dialect = if aws { "all" } else { "otc" };
+        run_base.push_str(&format!(
+            " --dialect {dialect} --project-id {}",
+            quote(&access.project_id)
+        ));
     }
     // The embedded reference ends with the run: its failures replay against
     // `serve` on a fixed port, which answers as it did.
@@ -384,7 +435,7 @@ async fn connect(
         "{}",
         console::banner(&shown, &region, cases, files.len(), &prefix)
     );
-    if target.account().is_none() {
+    if target.account().is_none() && aws {
         if let Err(e) = target.discover_account().await {
             eprintln!("warning: could not learn the account id from the endpoint ({e}); cases that use ${{account}} will fail");
         }

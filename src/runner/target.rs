@@ -7,7 +7,27 @@ use serde_json::Value;
 
 use super::check::response_code;
 use crate::client::{Client, WireRequest};
-use crate::spec::{Arn, Operation, CONTENT_TYPE};
+use crate::spec::otc::{Action, AUTH_HEADER};
+use crate::spec::{Arn, Dialect, Operation, CONTENT_TYPE};
+
+/// How a run reaches the OTC dialect of a target.
+#[derive(Clone)]
+pub struct OtcAccess {
+    /// The `{project_id}` of every path.
+    pub project_id: String,
+    /// The X-Auth-Token (never printed).
+    pub token: String,
+}
+
+// The token never reaches logs.
+impl std::fmt::Debug for OtcAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtcAccess")
+            .field("project_id", &self.project_id)
+            .field("token", &"***")
+            .finish()
+    }
+}
 
 /// The target of a run.
 pub struct Target {
@@ -15,6 +35,8 @@ pub struct Target {
     pub client: Client,
     /// The run prefix that makes every name this run creates unique.
     pub prefix: String,
+    /// The project and token of OTC cases (none when the run has no OTC cases).
+    pub otc: Option<OtcAccess>,
     account: Mutex<Option<String>>,
 }
 
@@ -24,8 +46,61 @@ impl Target {
         Target {
             client,
             prefix,
+            otc: None,
             account: Mutex::new(account),
         }
+    }
+
+    /// The same target, reaching the OTC dialect with `access`.
+    pub fn with_otc(mut self, access: OtcAccess) -> Target {
+        self.otc = Some(access);
+        self
+    }
+
+    /// A request for an OTC action: its path, JSON content type and token.
+    pub fn otc_request(&self, action: Action, body: Vec<u8>) -> Result<WireRequest, String> {
+        let access = self
+            .otc
+            .as_ref()
+            .ok_or("an OTC case needs a project id and token (run with --dialect otc)")?;
+        Ok(WireRequest {
+            method: "POST".into(),
+            path: action.path(&access.project_id),
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                (AUTH_HEADER.into(), access.token.clone()),
+            ],
+            body,
+            sign: false,
+        })
+    }
+
+    /// Calls an OTC action that must succeed (an error whose code is in
+    /// `tolerated` counts as success); returns its JSON body.
+    pub async fn call_otc(
+        &self,
+        action: Action,
+        body: &Value,
+        tolerated: &[&str],
+    ) -> Result<Value, String> {
+        let req = self.otc_request(action, serde_json::to_vec(body).map_err(|e| e.to_string())?)?;
+        let resp = self.client.send(&req).await.map_err(|e| e.to_string())?;
+        let code = response_code(Dialect::Otc, &resp);
+        if resp.status == 200 && code.is_none() {
+            return serde_json::from_slice(&resp.body)
+                .map_err(|e| format!("answered 200 with a body that is not JSON ({e})"));
+        }
+        if code.as_deref().is_some_and(|c| tolerated.contains(&c)) {
+            return Ok(Value::Null);
+        }
+        Err(format!(
+            "HTTP {} {}",
+            resp.status,
+            String::from_utf8_lossy(&resp.body)
+                .chars()
+                .take(500)
+                .collect::<String>()
+        ))
     }
 
     /// The account, once known.
@@ -74,7 +149,7 @@ impl Target {
             return serde_json::from_slice(&resp.body)
                 .map_err(|e| format!("answered 200 with a body that is not JSON ({e})"));
         }
-        let code = response_code(&resp);
+        let code = response_code(Dialect::Aws, &resp);
         if code.as_deref().is_some_and(|c| tolerated.contains(&c)) {
             return Ok(Value::Null);
         }

@@ -16,6 +16,7 @@ pub use key::{
 pub use key_metadata::KeyFacts;
 pub use key_state::{check_state, pending_window_days, transition, KeyState, Role};
 pub use operation::{Operation, CONTENT_TYPE, SIGNING_NAME, TARGET_PREFIX};
+pub use otc::Dialect;
 pub use paging::page_size;
 pub use shape::{
     check_input, members, output_members, parse_body, Constraint, Member, Pattern, Ty, Violation,
@@ -31,6 +32,7 @@ pub mod key;
 pub mod key_metadata;
 pub mod key_state;
 pub mod operation;
+pub mod otc;
 pub mod paging;
 pub mod shape;
 pub mod tags;

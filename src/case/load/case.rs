@@ -7,6 +7,7 @@ use super::super::yaml::{Kind, Node};
 use super::cx::{Cx, R};
 use super::slug;
 use super::templates::Scope;
+use crate::spec::otc::Action;
 use crate::spec::Operation;
 
 /// Keys of a case.
@@ -18,7 +19,7 @@ impl Cx<'_> {
         &self,
         node: &Node,
         path: &str,
-        file_op: Option<Operation>,
+        file_op: (Option<Operation>, Option<Action>),
         fixtures: &[KeyFixture],
     ) -> R<Case> {
         let f = self.fields(node, path, CASE_KEYS)?;

@@ -14,6 +14,8 @@ pub(super) struct Cx<'t> {
     pub file: &'t str,
     /// The whole text, for the source line of an error.
     pub text: &'t str,
+    /// The file's dialect (read first: it decides what names mean).
+    pub dialect: crate::spec::Dialect,
 }
 
 /// A mapping whose keys have been checked against the allowed set.

@@ -6,7 +6,8 @@ use super::super::model::{BodyExpect, CheckOf, Expect};
 use super::super::yaml::{Kind, Node};
 use super::cx::{join, Cx, R};
 use super::templates::Scope;
-use crate::spec::ErrorCode;
+use crate::spec::otc::OtcError;
+use crate::spec::{Dialect, ErrorCode};
 
 /// Keys of `expect`.
 pub(crate) const EXPECT_KEYS: &[&str] = &[
@@ -33,9 +34,14 @@ impl Cx<'_> {
             }
             None => None,
         };
-        let error = match f.get("error") {
-            Some(n) => Some(self.error_codes(n, &f.path("error"))?),
-            None => None,
+        let (error, error_pattern) = match f.get("error") {
+            Some(
+                n @ Node {
+                    kind: Kind::Map(_), ..
+                },
+            ) => (None, Some(self.error_pattern(n, &f.path("error"))?)),
+            Some(n) => (Some(self.error_codes(n, &f.path("error"))?), None),
+            None => (None, None),
         };
         let message = match f.get("message") {
             Some(n) => Some(self.matcher(n, &f.path("message"), scope)?),
@@ -67,7 +73,7 @@ impl Cx<'_> {
             .copied()
             .filter(|c| match c {
                 CheckOf::Status => true,
-                CheckOf::Error => error.is_some(),
+                CheckOf::Error => error.is_some() || error_pattern.is_some(),
                 CheckOf::Message => message.is_some(),
                 CheckOf::Body => body.is_some(),
                 CheckOf::Headers => !headers.is_empty(),
@@ -77,6 +83,7 @@ impl Cx<'_> {
         Ok(Expect {
             status,
             error,
+            error_pattern,
             message,
             body,
             headers,
@@ -84,6 +91,17 @@ impl Cx<'_> {
             per_check,
             span: node.span,
         })
+    }
+
+    /// `{regex: ...}`: the form an error code must have, where the evidence
+    /// does not say which code applies.
+    fn error_pattern(&self, node: &Node, field: &str) -> R<String> {
+        let f = self.fields(node, field, &["regex"])?;
+        let n = self.required(&f, "regex")?;
+        let re = self.nonempty_string(n, &f.path("regex"))?;
+        regex::Regex::new(&re)
+            .map_err(|e| self.invalid(n, &f.path("regex"), format!("not a regex: {e}")))?;
+        Ok(re)
     }
 
     /// One error code or a non-empty list of candidates, each a known code.
@@ -101,10 +119,21 @@ impl Cx<'_> {
         let mut codes = Vec::new();
         for (n, path) in items {
             let code = self.string(n, &path)?;
-            if ErrorCode::from_name(&code).is_none() {
+            let known = match self.dialect {
+                Dialect::Aws => ErrorCode::from_name(&code).is_some(),
+                Dialect::Otc => OtcError::from_code(&code).is_some(),
+            };
+            if !known {
+                let hint = match self.dialect {
+                    Dialect::Aws => did_you_mean(&code, ErrorCode::ALL.iter().map(|c| c.name())),
+                    Dialect::Otc => did_you_mean(&code, OtcError::ALL.iter().map(|c| c.code())),
+                };
                 let kind = LoadErrorKind::UnknownName {
-                    what: "error code".into(),
-                    hint: did_you_mean(&code, ErrorCode::ALL.iter().map(|c| c.name())),
+                    what: match self.dialect {
+                        Dialect::Aws => "error code".into(),
+                        Dialect::Otc => "OTC error code".into(),
+                    },
+                    hint,
                     name: code,
                 };
                 return Err(self.at(n, &path, kind));

@@ -7,10 +7,12 @@ use super::super::yaml::{Kind, Node};
 use super::case::CASE_KEYS;
 use super::cx::{join, Cx, R};
 use super::grade::EVIDENCE;
-use crate::spec::Operation;
+use crate::spec::otc::Action;
+use crate::spec::{Dialect, Operation};
 
 /// Keys of the top-level mapping.
 pub(crate) const FILE_KEYS: &[&str] = &[
+    "dialect",
     "operation",
     "clause",
     "source",
@@ -20,13 +22,34 @@ pub(crate) const FILE_KEYS: &[&str] = &[
 ];
 
 impl Cx<'_> {
+    /// The `dialect` of a file (`aws` when absent).
+    pub(super) fn dialect(&self, root: &Node) -> R<Dialect> {
+        let f = self.fields(root, "", FILE_KEYS)?;
+        let names: Vec<(&str, Dialect)> = Dialect::ALL.iter().map(|d| (d.name(), *d)).collect();
+        match f.get("dialect") {
+            Some(n) => self.name_in(n, "dialect", "dialect", &names),
+            None => Ok(Dialect::Aws),
+        }
+    }
+
     /// The whole file.
     pub(super) fn file(&self, root: &Node) -> R<CaseFile> {
         let f = self.fields(root, "", FILE_KEYS)?;
-        let ops: Vec<(&str, Operation)> = Operation::ALL.iter().map(|o| (o.name(), *o)).collect();
-        let operation = match f.get("operation") {
-            Some(n) => Some(self.name_in(n, "operation", "operation", &ops)?),
-            None => None,
+        let (operation, action) = match (f.get("operation"), self.dialect) {
+            (Some(n), Dialect::Aws) => {
+                let ops: Vec<(&str, Operation)> =
+                    Operation::ALL.iter().map(|o| (o.name(), *o)).collect();
+                (Some(self.name_in(n, "operation", "operation", &ops)?), None)
+            }
+            (Some(n), Dialect::Otc) => {
+                let actions: Vec<(&str, Action)> =
+                    Action::ALL.iter().map(|a| (a.name(), *a)).collect();
+                (
+                    None,
+                    Some(self.name_in(n, "operation", "OTC action", &actions)?),
+                )
+            }
+            (None, _) => (None, None),
         };
         let clause = self.nonempty_string(self.required(&f, "clause")?, "clause")?;
         let source = self.nonempty_string(self.required(&f, "source")?, "source")?;
@@ -50,7 +73,7 @@ impl Cx<'_> {
         let mut cases: Vec<Case> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("cases[{i}]");
-            let case = self.case(item, &path, operation, &fixtures)?;
+            let case = self.case(item, &path, (operation, action), &fixtures)?;
             if let Some(first) = cases.iter().find(|c| c.slug == case.slug) {
                 let name_node = self
                     .fields(item, &path, CASE_KEYS)?
@@ -71,7 +94,9 @@ impl Cx<'_> {
         }
         Ok(CaseFile {
             path: self.file.to_string(),
+            dialect: self.dialect,
             operation,
+            action,
             clause,
             source,
             evidence,

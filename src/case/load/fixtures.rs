@@ -4,13 +4,29 @@ use super::super::error::LoadErrorKind;
 use super::super::model::{FixtureState, KeyFixture};
 use super::super::yaml::{Kind, Node};
 use super::cx::{is_identifier, Cx, R};
-use crate::spec::{KeySpec, KeyUsage, Origin};
+use crate::spec::otc;
+use crate::spec::{Dialect, KeySpec, KeyUsage, Origin};
 
 /// Keys of `fixtures`.
 pub(crate) const FIXTURES_KEYS: &[&str] = &["keys"];
 /// Keys of one key fixture.
 pub(crate) const KEY_FIXTURE_KEYS: &[&str] =
     &["KeySpec", "KeyUsage", "Origin", "MultiRegion", "state"];
+
+/// Keys of one key fixture of an OTC file (the OTC member names).
+pub(crate) const OTC_KEY_FIXTURE_KEYS: &[&str] = &[
+    "key_spec",
+    "key_usage",
+    "origin",
+    "state",
+    "default_master_key",
+];
+
+const OTC_STATES: &[(&str, FixtureState)] = &[
+    ("enabled", FixtureState::Created),
+    ("disabled", FixtureState::Disabled),
+    ("pending_deletion", FixtureState::PendingDeletion),
+];
 
 const STATES: &[(&str, FixtureState)] = &[
     ("Enabled", FixtureState::Created),
@@ -52,9 +68,14 @@ impl Cx<'_> {
                 origin: None,
                 multi_region: false,
                 state: FixtureState::Created,
+                default_master_key: false,
                 span: key.span,
             };
-            if !matches!(value.kind, Kind::Null) {
+            if self.dialect == Dialect::Otc {
+                if !matches!(value.kind, Kind::Null) {
+                    self.otc_fixture(value, &path, &mut fixture)?;
+                }
+            } else if !matches!(value.kind, Kind::Null) {
                 let kf = self.fields(value, &path, KEY_FIXTURE_KEYS)?;
                 if let Some(n) = kf.get("KeySpec") {
                     fixture.key_spec = self.name_in(n, &kf.path("KeySpec"), "KeySpec", &specs)?;
@@ -77,5 +98,46 @@ impl Cx<'_> {
             out.push(fixture);
         }
         Ok(out)
+    }
+
+    /// An OTC key fixture: `key_spec` and `key_usage` by their OTC names,
+    /// `origin` (`kms`, `external`), `state`, or `default_master_key: true`.
+    fn otc_fixture(&self, value: &Node, path: &str, fixture: &mut KeyFixture) -> R<()> {
+        let kf = self.fields(value, path, OTC_KEY_FIXTURE_KEYS)?;
+        let specs: Vec<(&str, KeySpec)> = otc::key_spec_names()
+            .filter_map(|n| otc::key_spec_from_name(n).map(|s| (n, s)))
+            .collect();
+        let usages: Vec<(&str, KeyUsage)> = [
+            KeyUsage::EncryptDecrypt,
+            KeyUsage::SignVerify,
+            KeyUsage::GenerateVerifyMac,
+        ]
+        .iter()
+        .map(|u| (u.name(), *u))
+        .collect();
+        let origins = [("kms", Origin::AwsKms), ("external", Origin::External)];
+        if let Some(n) = kf.get("key_spec") {
+            fixture.key_spec = self.name_in(n, &kf.path("key_spec"), "OTC key_spec", &specs)?;
+        }
+        if let Some(n) = kf.get("key_usage") {
+            fixture.key_usage =
+                Some(self.name_in(n, &kf.path("key_usage"), "key_usage", &usages)?);
+        }
+        if let Some(n) = kf.get("origin") {
+            fixture.origin = Some(self.name_in(n, &kf.path("origin"), "origin", &origins)?);
+        }
+        if let Some(n) = kf.get("state") {
+            fixture.state = self.name_in(n, &kf.path("state"), "fixture state", OTC_STATES)?;
+        }
+        if let Some(n) = kf.get("default_master_key") {
+            fixture.default_master_key = self.boolean(n, &kf.path("default_master_key"))?;
+            if fixture.default_master_key && kf.key("key_spec").is_some()
+                || kf.get("state").is_some() && fixture.default_master_key
+            {
+                let msg = "a Default Master Key is found, not made: it takes no other member";
+                return Err(self.invalid(n, &kf.path("default_master_key"), msg));
+            }
+        }
+        Ok(())
     }
 }

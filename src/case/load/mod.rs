@@ -36,8 +36,16 @@ mod templates;
 /// Loads one case file from its text; `path` is the path relative to the
 /// corpus root, used in the model and in messages.
 pub fn load_str(path: &str, text: &str) -> Result<CaseFile, LoadError> {
-    let cx = Cx { file: path, text };
+    let cx = Cx {
+        file: path,
+        text,
+        dialect: crate::spec::Dialect::Aws,
+    };
     let root = yaml::parse(text).map_err(|e| cx.err(e.span, e.width, &e.path, e.kind))?;
+    let cx = Cx {
+        dialect: cx.dialect(&root)?,
+        ..cx
+    };
     cx.file(&root)
 }
 

@@ -11,7 +11,8 @@ use super::super::vars::BUILTIN_VARS;
 use super::super::yaml::{Kind, Node};
 use super::cx::{is_identifier, join, Cx, R};
 use super::templates::Scope;
-use crate::spec::Operation;
+use crate::spec::otc::Action;
+use crate::spec::{Dialect, Operation};
 
 /// Keys of a step.
 pub(crate) const STEP_KEYS: &[&str] = &[
@@ -46,15 +47,30 @@ impl Cx<'_> {
         &self,
         node: &Node,
         path: &str,
-        file_op: Option<Operation>,
+        file_op: (Option<Operation>, Option<Action>),
         after_check: bool,
         scope: &mut Scope<'_>,
     ) -> R<Step> {
         let f = self.fields(node, path, STEP_KEYS)?;
-        let ops: Vec<(&str, Operation)> = Operation::ALL.iter().map(|o| (o.name(), *o)).collect();
-        let op = match f.get("op") {
-            Some(n) => Some(self.name_in(n, &f.path("op"), "operation", &ops)?),
-            None => None,
+        let (file_op, file_action) = file_op;
+        let (op, action) = match (f.get("op"), self.dialect) {
+            (Some(n), Dialect::Aws) => {
+                let ops: Vec<(&str, Operation)> =
+                    Operation::ALL.iter().map(|o| (o.name(), *o)).collect();
+                (
+                    Some(self.name_in(n, &f.path("op"), "operation", &ops)?),
+                    None,
+                )
+            }
+            (Some(n), Dialect::Otc) => {
+                let actions: Vec<(&str, Action)> =
+                    Action::ALL.iter().map(|a| (a.name(), *a)).collect();
+                (
+                    None,
+                    Some(self.name_in(n, &f.path("op"), "OTC action", &actions)?),
+                )
+            }
+            (None, _) => (None, None),
         };
         let role = match f.get("role") {
             Some(n) => Some(self.name_in(n, &f.path("role"), "role", ROLES)?),
@@ -130,10 +146,22 @@ impl Cx<'_> {
         };
 
         let op = op.or(file_op);
+        let action = action.or(file_action);
         let sets_target = headers
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case("x-amz-target") && v.is_some());
-        if op.is_none() && !sets_target {
+        if self.dialect == Dialect::Otc && action.is_none() && req_path.is_none() {
+            let msg = "this step has no OTC action: set `op` (e.g. `update-key-alias`), \
+                       the file's `operation`, or a `path`";
+            return Err(self.invalid(node, path, msg));
+        }
+        if self.dialect == Dialect::Otc && unsigned {
+            let key = f.key("unsigned").expect("present");
+            let msg = "OTC requests are never signed; to send one without a token, \
+                       set `headers: {X-Auth-Token: null}`";
+            return Err(self.at_key(key, path, LoadErrorKind::Invalid(msg.into())));
+        }
+        if self.dialect == Dialect::Aws && op.is_none() && !sets_target {
             let msg = "this step has no operation: set `op`, the file's `operation`, \
                        or an `X-Amz-Target` header";
             return Err(self.invalid(node, path, msg));
@@ -183,7 +211,10 @@ impl Cx<'_> {
         };
 
         let sent = super::super::model::sent_operation(op, &headers);
-        let reads = sent.is_some_and(Operation::is_read);
+        let reads = match self.dialect {
+            Dialect::Aws => sent.is_some_and(Operation::is_read),
+            Dialect::Otc => action.is_some_and(Action::is_read) && req_path.is_none(),
+        };
         if let (Some(key), false) = (f.key("eventually"), reads) {
             let msg = format!(
                 "`eventually` retries reads only ({}); {} and is never re-sent: \
@@ -218,6 +249,7 @@ impl Cx<'_> {
         };
         Ok(Step {
             op,
+            action,
             role,
             grade,
             request: Request {
