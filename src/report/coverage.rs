@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::case::{did_you_mean, CaseFile, CheckOf, Role, Step};
 use crate::spec::clauses::{column_name, Clause, Column, Sides};
-use crate::spec::Operation;
+use crate::spec::Dialect;
 
 /// Which side of a clause a check step is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -209,7 +209,15 @@ impl Coverage {
                         .over(&case_grade)
                         .clause
                         .unwrap_or_else(|| file.clause.clone());
-                    let column = step.sent_operation();
+                    let column = match (file.dialect, step.action.or(file.action)) {
+                        (Dialect::Otc, Some(action)) if step.request.path.is_none() => {
+                            Column::Otc(action)
+                        }
+                        (Dialect::Otc, _) => Column::Unnamed,
+                        (Dialect::Aws, _) => {
+                            step.sent_operation().map_or(Column::Unnamed, Column::Aws)
+                        }
+                    };
                     let at = format!("{root}{}:{}", file.path, step.span.line);
                     if !ids.contains(clause.as_str()) {
                         if named_unknown.insert(clause.clone()) {
@@ -273,7 +281,7 @@ impl Coverage {
                     .map(|&column| {
                         let sides: Sides = c.sides_of(column);
                         Cell {
-                            operation: column.map(|o| o.name().to_owned()),
+                            operation: column.operation().map(str::to_owned),
                             accept: count(c.id, column, Side::Accept),
                             reject: count(c.id, column, Side::Reject),
                             needs_accept: sides.accepts(),
@@ -325,7 +333,7 @@ impl Coverage {
                             r.clause,
                             c.operation
                                 .clone()
-                                .unwrap_or_else(|| column_name(None).into()),
+                                .unwrap_or_else(|| column_name(Column::Unnamed).into()),
                             side,
                         )
                     })
@@ -380,15 +388,17 @@ impl Coverage {
     /// The matrix as text: one block per clause, one line per cell.
     pub fn text(&self) -> String {
         let mut out = String::new();
-        let width = Operation::ALL
-            .iter()
-            .map(|o| o.name().len())
+        let width = Column::all()
+            .map(|c| column_name(c).len())
             .max()
             .unwrap_or(0);
         for row in &self.rows {
             let _ = writeln!(out, "{}  ({})  {}", row.clause, row.evidence, row.rule);
             for cell in &row.cells {
-                let op = cell.operation.as_deref().unwrap_or(column_name(None));
+                let op = cell
+                    .operation
+                    .as_deref()
+                    .unwrap_or(column_name(Column::Unnamed));
                 let side = |n: usize, needed: bool| {
                     if needed {
                         format!("{n:>3}")
@@ -425,18 +435,10 @@ impl Coverage {
                 .flat_map(|r| {
                     r.cells
                         .iter()
-                        .map(|c| c.operation.as_deref().and_then(Operation::from_name))
+                        .filter_map(|c| Column::from_operation(c.operation.as_deref()))
                 })
                 .collect();
-            let mut cols: Vec<Column> = Operation::ALL
-                .iter()
-                .map(|o| Some(*o))
-                .filter(|c| used.contains(c))
-                .collect();
-            if used.contains(&None) {
-                cols.push(None);
-            }
-            cols
+            Column::all().filter(|c| used.contains(c)).collect()
         };
         let mut out = String::from("| clause |");
         for c in &columns {
@@ -452,7 +454,7 @@ impl Coverage {
                 let cell = row
                     .cells
                     .iter()
-                    .find(|c| c.operation.as_deref().and_then(Operation::from_name) == *col);
+                    .find(|c| Column::from_operation(c.operation.as_deref()) == Some(*col));
                 match cell {
                     None => out.push_str(" |"),
                     Some(c) if c.unknowable.is_some() && c.accept + c.reject == 0 => {

@@ -11,14 +11,53 @@
 
 use super::fault::Evidence;
 use super::operation::Operation;
+use super::otc::Action;
 
-/// A column of the matrix: the operation a check step sends, or `None` for
-/// a request whose `X-Amz-Target` names no operation.
-pub type Column = Option<Operation>;
+/// A column of the matrix: the AWS operation or OTC action a check step
+/// sends, or neither for a request whose `X-Amz-Target` names no operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// An AWS operation.
+    Aws(Operation),
+    /// An OTC action.
+    Otc(Action),
+    /// A request that names no operation.
+    Unnamed,
+}
+
+impl Column {
+    /// Every column, AWS operations first, in declaration order.
+    pub fn all() -> impl Iterator<Item = Column> {
+        Operation::ALL
+            .iter()
+            .map(|o| Column::Aws(*o))
+            .chain(Action::ALL.iter().map(|a| Column::Otc(*a)))
+            .chain(std::iter::once(Column::Unnamed))
+    }
+
+    /// The operation or action name, `None` for [`Column::Unnamed`].
+    pub fn operation(self) -> Option<&'static str> {
+        match self {
+            Column::Aws(o) => Some(o.name()),
+            Column::Otc(a) => Some(a.name()),
+            Column::Unnamed => None,
+        }
+    }
+
+    /// The column a name stands for (an AWS operation or an OTC action).
+    pub fn from_operation(name: Option<&str>) -> Option<Column> {
+        match name {
+            None => Some(Column::Unnamed),
+            Some(n) => Operation::from_name(n)
+                .map(Column::Aws)
+                .or_else(|| Action::from_name(n).map(Column::Otc)),
+        }
+    }
+}
 
 /// The name of a column.
 pub fn column_name(column: Column) -> &'static str {
-    column.map_or("(no operation)", Operation::name)
+    column.operation().unwrap_or("(no operation)")
 }
 
 /// Which sides of a cell a corpus must check.
@@ -101,18 +140,18 @@ pub fn clause(id: &str) -> Option<&'static Clause> {
     CLAUSES.iter().find(|c| c.id == id)
 }
 
-const CK: Column = Some(Operation::CreateKey);
-const DK: Column = Some(Operation::DescribeKey);
-const LK: Column = Some(Operation::ListKeys);
-const EN: Column = Some(Operation::EnableKey);
-const DI: Column = Some(Operation::DisableKey);
-const SD: Column = Some(Operation::ScheduleKeyDeletion);
-const CD: Column = Some(Operation::CancelKeyDeletion);
-const CA: Column = Some(Operation::CreateAlias);
-const UA: Column = Some(Operation::UpdateAlias);
-const DA: Column = Some(Operation::DeleteAlias);
-const LA: Column = Some(Operation::ListAliases);
-const NO: Column = None;
+const CK: Column = Column::Aws(Operation::CreateKey);
+const DK: Column = Column::Aws(Operation::DescribeKey);
+const LK: Column = Column::Aws(Operation::ListKeys);
+const EN: Column = Column::Aws(Operation::EnableKey);
+const DI: Column = Column::Aws(Operation::DisableKey);
+const SD: Column = Column::Aws(Operation::ScheduleKeyDeletion);
+const CD: Column = Column::Aws(Operation::CancelKeyDeletion);
+const CA: Column = Column::Aws(Operation::CreateAlias);
+const UA: Column = Column::Aws(Operation::UpdateAlias);
+const DA: Column = Column::Aws(Operation::DeleteAlias);
+const LA: Column = Column::Aws(Operation::ListAliases);
+const NO: Column = Column::Unnamed;
 
 /// Every operation that takes a key identifier (CreateAlias and UpdateAlias
 /// `TargetKeyId`, ListAliases `KeyId`, DescribeKey and the key operations).
@@ -406,7 +445,7 @@ mod tests {
     #[test]
     fn one_sided_cells_are_cells_with_a_reason() {
         for c in CLAUSES {
-            let mut cells = vec![(None, c.sides)];
+            let mut cells: Vec<(Option<Column>, Sides)> = vec![(None, c.sides)];
             cells.extend(c.cell_sides.iter().map(|(col, s)| (Some(*col), *s)));
             for (col, sides) in cells {
                 if let Some(col) = col {
