@@ -145,6 +145,9 @@ fn run_corpus(
         .arg(cases)
         .args(["--endpoint", &format!("http://{endpoint}"), "-q"])
         .args(["--timeout", "10", "--prefix", &prefix_of(tag)])
+        // Both dialects: the OTC cases are caught and passed the same way.
+        .args(["--dialect", "all", "--project-id", "kac-mutants"])
+        .args(["--auth-token", "kac-mutants-token"])
         .arg("--report")
         .arg(&report_path);
     if skip_auth {

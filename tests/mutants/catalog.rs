@@ -160,12 +160,33 @@ pub enum Mutant {
     /// F: JSON bodies pretty-printed with their members in reverse order
     /// (JSON objects are unordered).
     PrettyJsonReordered,
+
+    // ---- the OTC dialect (spec G) -------------------------------------------
+    /// G: no length check: a key_alias over 255 characters is stored cut to 255.
+    OtcAlias256Accepted,
+    /// G: the `/default` suffix kept for Default Master Keys is accepted on a
+    /// user's key (stored as `/defaulx`).
+    OtcDefaultSuffixAccepted,
+    /// G: a request without X-Auth-Token is served.
+    OtcTokenUnchecked,
+    /// G: errors as a flat `{"error_code", "error_msg"}`, not under `error`.
+    OtcFlatErrorEnvelope,
+    /// G: describe-key's key_state as a number, not a string.
+    OtcKeyStateNumber,
+    /// G: a wrong method answered 404 KMS.0201 instead of 405 KMS.0215.
+    OtcWrongMethodIs404,
 }
 
 use Mutant::*;
 
 /// Every mutant that breaks a clause; each must be caught.
 pub const BROKEN: &[Mutant] = &[
+    OtcAlias256Accepted,
+    OtcDefaultSuffixAccepted,
+    OtcTokenUnchecked,
+    OtcFlatErrorEnvelope,
+    OtcKeyStateNumber,
+    OtcWrongMethodIs404,
     // closed by cases/ListAliases/default-limit.yaml
     DefaultPage100,
     // closed by cases/keys/pending-window.yaml
@@ -232,6 +253,14 @@ pub const NOT_CAUGHT_YET: &[Mutant] = &[];
 pub const EQUIVALENT: &[Mutant] = &[NamespacedErrorType, ErrorTypeHeader, PrettyJsonReordered];
 
 const ALIAS_OPS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias"];
+
+/// The OTC action a request's path names (`/v1.0/{project}/kms/<action>`), or "".
+fn otc_action(req: &Req) -> &str {
+    match req.path.strip_prefix("/v1.0/") {
+        Some(rest) => rest.split_once("/kms/").map_or("", |(_, a)| a),
+        None => "",
+    }
+}
 
 /// A key ARN with its account field set to the reference's (the default
 /// 111122223333); anything else as it is.
@@ -312,6 +341,18 @@ impl Mutant {
             UpdateMissingAliasSucceeds => &["UpdateAlias/alias-not-found::"],
             ScheduleWindowUnchecked => &["keys/"],
             CancelEnablesKey => &["keys/schedule-cancel::cancelkeydeletion-leaves-the-key-disabled"],
+            OtcAlias256Accepted => &[
+                "otc/update-key-alias-key_alias-length::",
+                "otc/create-key-key_alias-length::",
+            ],
+            OtcDefaultSuffixAccepted => &[
+                "otc/update-key-alias-key_alias-default-suffix::",
+                "otc/create-key-key_alias-default-suffix::",
+            ],
+            OtcTokenUnchecked => &["otc/protocol-auth::"],
+            OtcFlatErrorEnvelope => &["otc/"],
+            OtcKeyStateNumber => &["otc/describe-key-response::", "otc/key-state-codes::"],
+            OtcWrongMethodIs404 => &["otc/protocol-method::"],
             NamespacedErrorType | ErrorTypeHeader | PrettyJsonReordered => &[],
         }
     }
@@ -335,7 +376,36 @@ impl Mutant {
     /// Request side: rewrite the request, or answer without forwarding.
     async fn before(self, up: &Upstream, req: &mut Req) -> Option<Resp> {
         let op = req.op().to_owned();
+        let action = otc_action(req);
         match self {
+            OtcAlias256Accepted if matches!(action, "create-key" | "update-key-alias") => {
+                req.edit(|m| {
+                    if let Some(Value::String(a)) = m.get_mut("key_alias") {
+                        if a.chars().count() > 255 {
+                            *a = a.chars().take(255).collect();
+                        }
+                    }
+                });
+            }
+            OtcDefaultSuffixAccepted if matches!(action, "create-key" | "update-key-alias") => {
+                req.edit(|m| {
+                    if let Some(Value::String(a)) = m.get_mut("key_alias") {
+                        if let Some(stem) = a.strip_suffix("/default") {
+                            *a = format!("{stem}/defaulx");
+                        }
+                    }
+                });
+            }
+            OtcTokenUnchecked if !action.is_empty() => {
+                let empty = req
+                    .headers
+                    .get("x-auth-token")
+                    .is_none_or(|v| v.as_bytes().iter().all(u8::is_ascii_whitespace));
+                if empty {
+                    req.headers
+                        .insert("x-auth-token", "any".parse().expect("header"));
+                }
+            }
             UpdateAliasUnsupported if op == "UpdateAlias" => {
                 return Some(Resp::error(400, "UnknownOperationException", None));
             }
@@ -489,7 +559,28 @@ impl Mutant {
         let op = req.op();
         let code = resp.code().unwrap_or_default();
         let message = resp.message().unwrap_or_default();
+        let action = otc_action(req);
+        let envelope = resp.json().and_then(|v| v.get("error").cloned());
         match self {
+            OtcFlatErrorEnvelope if envelope.is_some() => {
+                resp.set_json(&envelope.unwrap_or_default());
+            }
+            OtcKeyStateNumber if action == "describe-key" => {
+                if let Some(mut v) = resp.json() {
+                    if let Some(state) = v.pointer_mut("/key_info/key_state") {
+                        let n: u64 = state.as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
+                        *state = Value::from(n);
+                    }
+                    resp.set_json(&v);
+                }
+            }
+            OtcWrongMethodIs404
+                if envelope.as_ref().and_then(|e| e.get("error_code"))
+                    == Some(&json!("KMS.0215")) =>
+            {
+                resp.status = 404;
+                resp.set_json(&json!({"error": {"error_code": "KMS.0201", "error_msg": "Invalid request URL."}}));
+            }
             NotFoundIs404 if code == "NotFoundException" => resp.status = 404,
             NoRequestId => {
                 resp.headers.remove("x-amzn-requestid");
