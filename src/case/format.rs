@@ -9,14 +9,20 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::spec::{ErrorCode, KeySpec, KeyUsage, Operation, Origin};
+use crate::spec::{otc, ErrorCode, KeySpec, KeyUsage, Operation, Origin};
 
 /// A case file: the cases of one spec clause.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "kms-alias-conformance case file")]
 pub struct CaseFile {
-    /// The default operation of the steps (a KMS operation name).
+    /// The wire dialect of every step: `aws` (default) or `otc` (OTC /
+    /// Huawei Cloud KMS v1.0 REST; then `operation` and `op` name OTC
+    /// actions, fixtures use the OTC member names and error codes are `KMS.XXXX`).
+    #[serde(default)]
+    pub dialect: Option<Dialect>,
+    /// The default operation of the steps (a KMS operation name, or an OTC
+    /// action such as `update-key-alias`).
     #[serde(default)]
     #[schemars(schema_with = "operation_schema")]
     pub operation: Option<String>,
@@ -31,6 +37,16 @@ pub struct CaseFile {
     pub fixtures: Option<Fixtures>,
     /// The cases, at least one; names must differ after slugging.
     pub cases: Vec<Case>,
+}
+
+/// A wire dialect.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// AWS JSON 1.1.
+    Aws,
+    /// OTC / Huawei Cloud KMS v1.0 REST.
+    Otc,
 }
 
 /// How sure a source is.
@@ -73,9 +89,25 @@ pub struct KeyFixture {
     /// `MultiRegion` sent to CreateKey.
     #[serde(rename = "MultiRegion", default)]
     pub multi_region: Option<bool>,
-    /// The state the key is put in after creation (default `Enabled`).
+    /// The state the key is put in after creation (default `Enabled`;
+    /// OTC files: `enabled`, `disabled`, `pending_deletion`).
     #[serde(default)]
     pub state: Option<FixtureState>,
+    /// OTC: `key_spec` sent to create-key (default `AES_256`).
+    #[serde(rename = "key_spec", default)]
+    #[schemars(schema_with = "otc_key_spec_schema")]
+    pub otc_key_spec: Option<String>,
+    /// OTC: `key_usage` sent to create-key.
+    #[serde(rename = "key_usage", default)]
+    #[schemars(schema_with = "otc_key_usage_schema")]
+    pub otc_key_usage: Option<String>,
+    /// OTC: `origin` sent to create-key (`kms` or `external`).
+    #[serde(rename = "origin", default)]
+    #[schemars(schema_with = "otc_origin_schema")]
+    pub otc_origin: Option<String>,
+    /// OTC: not created but found, a Default Master Key (takes no other member).
+    #[serde(default)]
+    pub default_master_key: Option<bool>,
 }
 
 /// The state of a fixture key.
@@ -87,6 +119,15 @@ pub enum FixtureState {
     Disabled,
     /// Scheduled for deletion after creation.
     PendingDeletion,
+    /// OTC: as created.
+    #[serde(rename = "enabled")]
+    OtcEnabled,
+    /// OTC: disabled after creation.
+    #[serde(rename = "disabled")]
+    OtcDisabled,
+    /// OTC: scheduled for deletion after creation.
+    #[serde(rename = "pending_deletion")]
+    OtcPendingDeletion,
 }
 
 /// One case: a named sequence of steps.
@@ -271,6 +312,16 @@ pub enum ErrorCodes {
     One(#[schemars(schema_with = "error_code_schema")] String),
     /// Candidate codes where the evidence leaves it open.
     Many(#[schemars(schema_with = "error_codes_schema")] Vec<String>),
+    /// The form of the code where the evidence gives no code at all.
+    Pattern(ErrorPattern),
+}
+
+/// `error: {regex: ...}`: the status is then as written, or 400.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorPattern {
+    /// A regex the error code must match.
+    pub regex: String,
 }
 
 /// Retry policy of a step.
@@ -349,7 +400,29 @@ fn names_schema(names: Vec<&str>) -> Schema {
 }
 
 fn operation_schema(_: &mut SchemaGenerator) -> Schema {
-    names_schema(Operation::ALL.iter().map(|o| o.name()).collect())
+    names_schema(
+        Operation::ALL
+            .iter()
+            .map(|o| o.name())
+            .chain(otc::Action::ALL.iter().map(|a| a.name()))
+            .collect(),
+    )
+}
+
+fn otc_key_spec_schema(_: &mut SchemaGenerator) -> Schema {
+    names_schema(otc::key_spec_names().collect())
+}
+
+fn otc_key_usage_schema(_: &mut SchemaGenerator) -> Schema {
+    names_schema(vec![
+        "ENCRYPT_DECRYPT",
+        "SIGN_VERIFY",
+        "GENERATE_VERIFY_MAC",
+    ])
+}
+
+fn otc_origin_schema(_: &mut SchemaGenerator) -> Schema {
+    names_schema(vec!["kms", "external"])
 }
 
 fn key_spec_schema(_: &mut SchemaGenerator) -> Schema {
@@ -365,7 +438,13 @@ fn origin_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn error_code_schema(_: &mut SchemaGenerator) -> Schema {
-    names_schema(ErrorCode::ALL.iter().map(|o| o.name()).collect())
+    names_schema(
+        ErrorCode::ALL
+            .iter()
+            .map(|o| o.name())
+            .chain(otc::OtcError::ALL.iter().map(|e| e.code()))
+            .collect(),
+    )
 }
 
 fn error_codes_schema(g: &mut SchemaGenerator) -> Schema {

@@ -17,7 +17,7 @@ mod tests {
     use crate::case::format;
     use crate::case::load::{
         CASE_KEYS, EVENTUALLY_KEYS, EXPECT_KEYS, FILE_KEYS, FIXTURES_KEYS, KEY_FIXTURE_KEYS,
-        MATCHER_KEYWORDS, ROLES, STEP_KEYS,
+        MATCHER_KEYWORDS, OTC_KEY_FIXTURE_KEYS, ROLES, STEP_KEYS,
     };
     use crate::case::yaml;
     use crate::case::CheckOf;
@@ -41,10 +41,13 @@ mod tests {
         let s = json_schema();
         assert_eq!(keys(&s, "/properties"), set(FILE_KEYS));
         assert_eq!(keys(&s, "/$defs/Fixtures/properties"), set(FIXTURES_KEYS));
-        assert_eq!(
-            keys(&s, "/$defs/KeyFixture/properties"),
-            set(KEY_FIXTURE_KEYS)
-        );
+        // One fixture definition holds the AWS and the OTC member names.
+        let both: Vec<&str> = KEY_FIXTURE_KEYS
+            .iter()
+            .chain(OTC_KEY_FIXTURE_KEYS)
+            .copied()
+            .collect();
+        assert_eq!(keys(&s, "/$defs/KeyFixture/properties"), set(&both));
         assert_eq!(keys(&s, "/$defs/Case/properties"), set(CASE_KEYS));
         assert_eq!(keys(&s, "/$defs/Step/properties"), set(STEP_KEYS));
         assert_eq!(keys(&s, "/$defs/Expect/properties"), set(EXPECT_KEYS));

@@ -131,9 +131,8 @@ impl Cx<'_> {
         }
         if let Some(n) = kf.get("default_master_key") {
             fixture.default_master_key = self.boolean(n, &kf.path("default_master_key"))?;
-            if fixture.default_master_key && kf.key("key_spec").is_some()
-                || kf.get("state").is_some() && fixture.default_master_key
-            {
+            let others = ["key_spec", "key_usage", "origin", "state"];
+            if fixture.default_master_key && others.iter().any(|k| kf.get(k).is_some()) {
                 let msg = "a Default Master Key is found, not made: it takes no other member";
                 return Err(self.invalid(n, &kf.path("default_master_key"), msg));
             }

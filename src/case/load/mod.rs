@@ -19,7 +19,8 @@ pub use matcher::MATCHER_KEYWORDS;
 #[cfg(test)]
 pub(crate) use {
     case::CASE_KEYS, eventually::EVENTUALLY_KEYS, expect::EXPECT_KEYS, file::FILE_KEYS,
-    fixtures::FIXTURES_KEYS, fixtures::KEY_FIXTURE_KEYS, step::ROLES, step::STEP_KEYS,
+    fixtures::FIXTURES_KEYS, fixtures::KEY_FIXTURE_KEYS, fixtures::OTC_KEY_FIXTURE_KEYS,
+    step::ROLES, step::STEP_KEYS,
 };
 
 mod case;
