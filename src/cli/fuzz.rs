@@ -14,10 +14,12 @@ use kms_alias_conformance::client::{
     endpoint, load_credentials, resolve_endpoint, resolve_region, Client,
 };
 use kms_alias_conformance::diff::campaign::{self, Campaign, Checkers, Progress, Settings};
+use kms_alias_conformance::diff::otc;
 use kms_alias_conformance::diff::trial::Where;
 use kms_alias_conformance::reference;
 use kms_alias_conformance::report::{self, Report, TargetInfo, REPORT_FORMAT};
 use kms_alias_conformance::runner::reproduce::{quote, Reproducer};
+use kms_alias_conformance::runner::target::OtcAccess;
 use kms_alias_conformance::runner::{console, corpus, Baseline, RunContext, Target};
 
 /// Arguments of `fuzz`.
@@ -68,6 +70,15 @@ pub struct FuzzArgs {
     /// The run prefix in every name (default: random).
     #[arg(long)]
     prefix: Option<String>,
+    /// The dialect to fuzz: aws (default) or otc (OTC / Huawei Cloud KMS v1.0).
+    #[arg(long, default_value = "aws", value_parser = ["aws", "otc"])]
+    dialect: String,
+    /// OTC: the project id of every path (default: OS_PROJECT_ID; any for the embedded reference).
+    #[arg(long, env = "OS_PROJECT_ID")]
+    project_id: Option<String>,
+    /// OTC: the X-Auth-Token (default: OS_AUTH_TOKEN; any for the embedded reference).
+    #[arg(long, env = "OS_AUTH_TOKEN", hide_env_values = true)]
+    auth_token: Option<String>,
 }
 
 /// `60s`, `5m`, `1h`, `250ms` or plain seconds.
@@ -178,10 +189,36 @@ async fn fuzz(args: FuzzArgs) -> Result<ExitCode, String> {
         prefix.clone(),
         embedded.then(|| config.account.clone()),
     );
-    let account = target
-        .discover_account()
-        .await
-        .map_err(|e| format!("cannot learn the account of {shown}: {e}"))?;
+    let otc = args.dialect == "otc";
+    let access = match (otc, &args.project_id, &args.auth_token) {
+        (false, _, _) => None,
+        (true, Some(p), Some(t)) => Some(OtcAccess {
+            project_id: p.clone(),
+            token: t.clone(),
+        }),
+        (true, p, t) if embedded => Some(OtcAccess {
+            project_id: p
+                .clone()
+                .unwrap_or_else(|| "0123456789abcdef0123456789abcdef".into()),
+            token: t.clone().unwrap_or_else(|| "kac-reference-token".into()),
+        }),
+        (true, None, _) => {
+            return Err("--dialect otc needs a project id: --project-id or OS_PROJECT_ID".into())
+        }
+        (true, _, None) => {
+            return Err("--dialect otc needs a token: --auth-token or OS_AUTH_TOKEN".into())
+        }
+    };
+    let (target, account) = match &access {
+        Some(a) => (target.with_otc(a.clone()), config.account.clone()),
+        None => {
+            let account = target
+                .discover_account()
+                .await
+                .map_err(|e| format!("cannot learn the account of {shown}: {e}"))?;
+            (target, account)
+        }
+    };
     let seed = args.seed.unwrap_or_else(rand_seed);
     let out_shown = args
         .out
@@ -193,10 +230,14 @@ async fn fuzz(args: FuzzArgs) -> Result<ExitCode, String> {
         region: region.clone(),
         session_token: secret.0.session_token().is_some(),
         run_base: format!(
-            "kms-alias-conformance run --endpoint {} --region {} --cases {}",
+            "kms-alias-conformance run --endpoint {} --region {} --cases {}{}",
             quote(url.as_str()),
             quote(&region),
-            quote(&out_shown)
+            quote(&out_shown),
+            match &access {
+                Some(a) => format!(" --dialect otc --project-id {}", quote(&a.project_id)),
+                None => String::new(),
+            }
         ),
     };
     let target_ctx = RunContext {
@@ -205,8 +246,15 @@ async fn fuzz(args: FuzzArgs) -> Result<ExitCode, String> {
         embedded,
     };
     let ref_client = Client::new(ref_url.clone(), region.clone(), credentials, timeout)?;
+    let mut ref_target = Target::new(ref_client, prefix.clone(), Some(config.account.clone()));
+    if let Some(a) = &access {
+        ref_target = ref_target.with_otc(OtcAccess {
+            project_id: a.project_id.clone(),
+            token: "kac-reference-token".into(),
+        });
+    }
     let reference_ctx = RunContext {
-        target: Target::new(ref_client, prefix.clone(), Some(config.account.clone())),
+        target: ref_target,
         reproducer,
         embedded: true,
     };
@@ -247,7 +295,18 @@ async fn fuzz(args: FuzzArgs) -> Result<ExitCode, String> {
         target: &target_ctx,
         reference: &reference_ctx,
     };
-    let result = campaign::run(&checkers, &at, &settings, &bar, Arc::clone(&stop)).await;
+    let result = match &access {
+        None => campaign::run(&checkers, &at, &settings, &bar, Arc::clone(&stop)).await,
+        Some(a) => {
+            let otc_at = otc::trial::Where {
+                prefix: prefix.clone(),
+                project_id: a.project_id.clone(),
+                token: a.token.clone(),
+            };
+            let target = &target_ctx.target;
+            otc::campaign::run(&checkers, target, &otc_at, &settings, &bar, &stop).await
+        }
+    };
     bar.finish();
     server.shutdown();
     let code = conclude(
@@ -379,7 +438,7 @@ fn conclude(
                 label: shown.to_owned(),
                 endpoint: shown.to_owned(),
                 region: region.to_owned(),
-                dialect: "aws".into(),
+                dialect: args.dialect.clone(),
                 prefix: prefix.to_owned(),
             },
             started_unix: std::time::SystemTime::now()

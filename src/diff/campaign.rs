@@ -52,7 +52,7 @@ pub struct Divergent {
     /// Its signature.
     pub signature: String,
     /// The divergence of the shrunk sequence.
-    pub divergence: Divergence,
+    pub divergence: Summary,
     /// The first sequence that showed it.
     pub first: u64,
     /// Sequences that showed it.
@@ -71,6 +71,33 @@ pub struct Divergent {
     pub note: Option<String>,
     /// The written case's run against the target, as `run` records it.
     pub record: Option<CaseRecord>,
+}
+
+/// A divergence in words, whichever dialect found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// The operation or OTC action.
+    pub operation: String,
+    /// The part that differs, as `run` names its checks.
+    pub part: String,
+    /// The reference's, normalised.
+    pub expected: String,
+    /// The target's, normalised.
+    pub actual: String,
+    /// The clause whose rule gave the reference's answer.
+    pub clause: &'static str,
+}
+
+impl From<&Divergence> for Summary {
+    fn from(d: &Divergence) -> Summary {
+        Summary {
+            operation: d.op.name().to_owned(),
+            part: d.part.name(),
+            expected: d.expected.clone(),
+            actual: d.actual.clone(),
+            clause: d.clause,
+        }
+    }
 }
 
 /// What a campaign did.
@@ -260,7 +287,7 @@ async fn settle(
     let steps_found = outcome.exchanges.len();
     let mut found = Divergent {
         signature: signature.to_owned(),
-        divergence: d.clone(),
+        divergence: Summary::from(&d),
         first: index,
         hits: 1,
         steps_found,
@@ -312,7 +339,7 @@ async fn settle(
         found.note = Some("the shrunk sequence no longer diverges".into());
         return found;
     };
-    found.divergence = divergence.clone();
+    found.divergence = Summary::from(&divergence);
     if !deterministic {
         found.note = Some("not deterministic: two more runs of the shrunk sequence did not both diverge alike; no case written".into());
         return found;
@@ -359,7 +386,11 @@ async fn settle(
 
 /// Loads the written case and runs it as `run` would: it must pass against
 /// the reference and fail against the target. Gives the target's record.
-async fn check_case(checkers: &Checkers<'_>, path: &str, text: &str) -> Result<CaseRecord, String> {
+pub(crate) async fn check_case(
+    checkers: &Checkers<'_>,
+    path: &str,
+    text: &str,
+) -> Result<CaseRecord, String> {
     let file = load_str(path, text).map_err(|e| format!("the written case does not load: {e}"))?;
     let case = file
         .cases

@@ -17,6 +17,7 @@ pub mod action;
 pub mod campaign;
 pub mod compare;
 pub mod generate;
+pub mod otc;
 pub mod shrink;
 pub mod trial;
 pub mod write;

@@ -40,7 +40,7 @@ pub struct TargetInfo {
     pub endpoint: String,
     /// The Region signed for.
     pub region: String,
-    /// The wire dialect (`aws`).
+    /// The wire dialects of the run's cases: `aws`, `otc` or `aws+otc`.
     pub dialect: String,
     /// The run prefix in every name the run created.
     pub prefix: String,

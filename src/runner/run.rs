@@ -144,7 +144,13 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         console::throughput(ctx.target.client.requests_sent(), started.elapsed())
     );
 
-    if !ctx.embedded {
+    let has = |d: Dialect| shared.files.iter().any(|f| f.dialect == d);
+    let dialect = match (has(Dialect::Aws), has(Dialect::Otc)) {
+        (true, true) => "aws+otc",
+        (false, true) => "otc",
+        _ => "aws",
+    };
+    if !ctx.embedded && has(Dialect::Aws) {
         // A name the target stored in another spelling than asked (cut
         // short, a character replaced) escapes per-case cleanup.
         match shared
@@ -161,7 +167,8 @@ pub fn run(args: &[String], defaults: Defaults) -> ExitCode {
         }
     }
     let cases = std::mem::take(&mut *shared.records.lock().unwrap_or_else(|p| p.into_inner()));
-    let report = assemble(&opts, ctx, cases, started_unix, started.elapsed());
+    let mut report = assemble(&opts, ctx, cases, started_unix, started.elapsed());
+    report.target.dialect = dialect.to_owned();
     let mut status = conclusion.exit_code();
     if !write_views(&opts, &shared, &report) {
         status = ExitCode::from(EXIT_USAGE);

@@ -156,6 +156,9 @@ const OCK: Column = Column::Otc(Action::CreateKey);
 const OUA: Column = Column::Otc(Action::UpdateKeyAlias);
 const ODK: Column = Column::Otc(Action::DescribeKey);
 const OSD: Column = Column::Otc(Action::ScheduleKeyDeletion);
+const OEN: Column = Column::Otc(Action::EnableKey);
+const ODI: Column = Column::Otc(Action::DisableKey);
+const OCD: Column = Column::Otc(Action::CancelKeyDeletion);
 
 /// Every operation that takes a key identifier (CreateAlias and UpdateAlias
 /// `TargetKeyId`, ListAliases `KeyId`, DescribeKey and the key operations).
@@ -417,6 +420,13 @@ clauses!(
      "create-key with a key_alias another key has is 400 KMS.1104 Duplicate key aliases.",
      "OTC error_code.rst KMS.1104 (spec G)",
      sides: Sides::Reject("every other create-key case uses a fresh key_alias")},
+    {"OTC.create-key.response", Documented, &[OCK],
+     "create-key answers 200 {\"key_info\": {\"key_id\", \"domain_id\"}}, and describe-key then shows the key with its alias, enabled.",
+     "OTC creating_a_cmk.rst response (spec G)",
+     sides: Sides::Accept(SHAPE)},
+    {"OTC.keys.lifecycle", Documented, &[ODI, OEN, OCD],
+     "disable-key needs an enabled key (else KMS.1301), enable-key a disabled one (else KMS.1201), cancel-key-deletion a key scheduled for deletion (else KMS.1501), which it leaves disabled; each answers the new key_state.",
+     "OTC disabling_a_cmk.rst, enabling_a_cmk.rst, canceling_the_scheduled_deletion_of_a_cmk.rst; error_code.rst (spec G)"},
     {"OTC.update-key-alias.key_alias.length", Documented, &[OUA],
      "update-key-alias takes a key_alias of 1 to 255 characters; an empty or longer one is KMS.1101 and leaves the alias as it was.",
      "OTC changing_the_alias_of_a_cmk.rst; error_code.rst KMS.1101 (spec G)"},

@@ -20,6 +20,7 @@ pub use request::{check_request, Checked};
 
 pub mod action;
 pub mod alias;
+pub mod answers;
 pub mod error;
 pub mod key;
 pub mod request;
