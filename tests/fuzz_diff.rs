@@ -134,6 +134,28 @@ fn the_same_seed_gives_the_same_sequences() {
 /// at most `max_steps` requests, written as a case that `run` passes
 /// against the reference and fails against the mutant.
 fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps: usize) {
+    finds_in(&[], mutant, seed, sequences, signs, max_steps)
+}
+
+/// The OTC dialect's options, for `fuzz` and `run`.
+const OTC: &[&str] = &[
+    "--dialect",
+    "otc",
+    "--project-id",
+    "kac-fuzz",
+    "--auth-token",
+    "kac-fuzz-token",
+];
+
+/// [`finds`], with `dialect` options given to every command.
+fn finds_in(
+    dialect: &[&str],
+    mutant: Mutant,
+    seed: &str,
+    sequences: &str,
+    signs: &[&str],
+    max_steps: usize,
+) {
     let dir = scratch(&mutant.name());
     let rt = runtime();
     rt.block_on(async {
@@ -144,7 +166,7 @@ fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps:
         let url = format!("http://{}", proxy.addr);
         let out_dir = dir.join("out");
         let json = dir.join("report.json");
-        let o = bin(&[
+        let mut args = vec![
             "fuzz",
             "--endpoint",
             &url,
@@ -158,8 +180,9 @@ fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps:
             out_dir.to_str().unwrap(),
             "--report",
             json.to_str().unwrap(),
-        ])
-        .await;
+        ];
+        args.extend_from_slice(dialect);
+        let o = bin(&args).await;
         let text = common::text(&o);
         assert_eq!(o.status.code(), Some(101), "divergences exit 101: {text}");
         let r = report(&json);
@@ -181,14 +204,15 @@ fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps:
         );
         // `run` of the written case: passes against the reference...
         let filter = trial.as_str();
-        let on_ref = bin(&[
+        let mut args = vec![
             "run",
             "--cases",
             out_dir.to_str().unwrap(),
             "--exact",
             filter,
-        ])
-        .await;
+        ];
+        args.extend_from_slice(dialect);
+        let on_ref = bin(&args).await;
         assert_eq!(
             on_ref.status.code(),
             Some(0),
@@ -196,7 +220,7 @@ fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps:
             common::text(&on_ref)
         );
         // ... and fails against the mutant.
-        let on_mutant = bin(&[
+        let mut args = vec![
             "run",
             "--endpoint",
             &url,
@@ -204,8 +228,9 @@ fn finds(mutant: Mutant, seed: &str, sequences: &str, signs: &[&str], max_steps:
             out_dir.to_str().unwrap(),
             "--exact",
             filter,
-        ])
-        .await;
+        ];
+        args.extend_from_slice(dialect);
+        let on_mutant = bin(&args).await;
         assert_eq!(
             on_mutant.status.code(),
             Some(101),
@@ -247,6 +272,56 @@ fn finds_a_key_arn_of_another_account_answered_200() {
         "3",
         "150",
         &["| response | expected: 400 ", "| actual: 200"],
+        3,
+    );
+}
+
+#[test]
+fn otc_the_reference_against_itself_gives_no_divergence() {
+    let rt = runtime();
+    rt.block_on(async {
+        let mut args = vec!["fuzz", "--seed", "11", "--sequences", "300", "--quiet"];
+        args.extend_from_slice(OTC);
+        let o = bin(&args).await;
+        let text = common::text(&o);
+        assert_eq!(o.status.code(), Some(0), "{text}");
+        assert!(text.contains("300 sequence(s)"), "{text}");
+        assert!(text.contains("0 divergence(s)"), "{text}");
+    });
+}
+
+#[test]
+fn otc_finds_a_256_character_key_alias_accepted() {
+    finds_in(
+        OTC,
+        Mutant::OtcAlias256Accepted,
+        "1",
+        "150",
+        &["| response | expected: 400 KMS.1101 | actual: 200"],
+        3,
+    );
+}
+
+#[test]
+fn otc_finds_a_default_suffix_accepted() {
+    finds_in(
+        OTC,
+        Mutant::OtcDefaultSuffixAccepted,
+        "2",
+        "150",
+        &["| response | expected: 400 KMS.1101 | actual: 200"],
+        3,
+    );
+}
+
+#[test]
+fn otc_finds_key_state_as_a_number() {
+    finds_in(
+        OTC,
+        Mutant::OtcKeyStateNumber,
+        "3",
+        "150",
+        &["describe-key | body $.key_info.key_state | expected: \"2\" | actual: 2"],
         3,
     );
 }

@@ -33,6 +33,8 @@ pub struct Service {
     clock: Clock,
     state: Mutex<State>,
     otc: Mutex<OtcState>,
+    /// The OTC domain id: 32 hex digits, as OTC's (the account, zero-padded).
+    otc_domain: String,
 }
 
 /// What a handler sees: the request's scope, its Region's state and the clock.
@@ -48,7 +50,12 @@ pub struct Ctx<'a> {
 impl Service {
     /// A service with empty state.
     pub fn new(config: Config) -> Service {
+        let otc_domain = format!("{:0>32}", config.account)
+            .chars()
+            .take(32)
+            .collect();
         Service {
+            otc_domain,
             config,
             clock: Clock::default(),
             state: Mutex::new(State::default()),
@@ -86,7 +93,7 @@ impl Service {
     /// says which error the answer is, if any.
     pub fn answer_otc(&self, req: &RawRequest) -> (RawResponse, Option<OtcError>) {
         let config = otc::OtcConfig {
-            domain_id: &self.config.account,
+            domain_id: &self.otc_domain,
             realm: &self.config.default_region,
             tokens: self.config.otc_tokens.as_deref(),
             max_body: self.config.max_body,

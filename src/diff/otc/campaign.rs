@@ -175,6 +175,7 @@ async fn settle(
         &best,
         &divergence,
         signature,
+        &at.prefix,
         &Found {
             endpoint: &settings.endpoint,
             seed: settings.seed,

@@ -89,6 +89,8 @@ pub struct Outcome {
     pub target_requests: usize,
     /// Cleanup that failed, one line each.
     pub cleanup_errors: Vec<String>,
+    /// The case token its names were made with.
+    pub token: String,
 }
 
 /// A side's values: its variables and its keys by name.
@@ -171,6 +173,7 @@ pub async fn run(target: &Target, at: &Where, steps: &[Step], token: &str) -> Ou
         divergence: None,
         target_requests: 0,
         cleanup_errors: Vec::new(),
+        token: token.to_owned(),
     };
     let uses_dmk = steps
         .iter()
@@ -361,7 +364,7 @@ fn compare(
         );
     };
     let (a, b) = (normalise(&a, ours), normalise(&b, theirs));
-    first_difference(&a, &b, "").and_then(|(path, e, g)| diverge(format!("body {path}"), e, g))
+    first_difference(&a, &b, "").and_then(|(path, e, g)| diverge(format!("body $.{path}"), e, g))
 }
 
 /// Members whose value is the side's own: a date, the domain, the realm.

@@ -25,6 +25,7 @@ pub fn case_file(
     outcome: &Outcome,
     divergence: &Divergence,
     signature: &str,
+    prefix: &str,
     found: &Found,
 ) -> (String, String) {
     let made: Vec<String> = outcome
@@ -113,10 +114,12 @@ pub fn case_file(
                 .ok()
                 .and_then(|r| serde_json::from_slice::<Value>(&r.body).ok())
                 .unwrap_or(Value::Null);
-            let body = expected_body(
+            let ours = reverse_names(
                 &normalise(&ours, &keys_of(outcome, steps)),
-                &normalise(&theirs, &[]),
+                prefix,
+                &outcome.token,
             );
+            let body = expected_body(&ours, &normalise(&theirs, &[]));
             expect.push_str(&format!(
                 ", body: {}",
                 template(&serde_json::to_string(&body).unwrap_or_default())
@@ -145,6 +148,46 @@ fn keys_of(outcome: &Outcome, steps: &[Step]) -> Vec<(String, String)> {
             Some((id, name))
         })
         .collect()
+}
+
+/// Names the sequence made, written back as the templates that make them
+/// (`${key_alias(a1)}`, `${key_alias_of_length(255, a3)}`), so that the
+/// case makes its own.
+fn reverse_names(v: &Value, prefix: &str, token: &str) -> Value {
+    match v {
+        Value::String(s) => Value::String(reverse_name(s, &format!("{prefix}/{token}"))),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| reverse_names(i, prefix, token))
+                .collect(),
+        ),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), reverse_names(v, prefix, token)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn reverse_name(s: &str, base: &str) -> String {
+    let Some(rest) = s.strip_prefix(base) else {
+        return s.to_owned();
+    };
+    let Some(tagged) = rest.strip_prefix('-') else {
+        return format!("${{key_alias}}{rest}");
+    };
+    let tag: String = tagged
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let after = &tagged[tag.len()..];
+    // `key_alias_of_length` pads with `-` and `x`s to the length.
+    if after.len() > 1 && after.starts_with('-') && after[1..].bytes().all(|b| b == b'x') {
+        return format!("${{key_alias_of_length({}, {tag})}}", s.chars().count());
+    }
+    format!("${{key_alias({tag})}}{after}")
 }
 
 /// The reference's body as a matcher: the side's own members as `{type:
@@ -236,6 +279,20 @@ mod tests {
             ),
             r#"{"key_id":"${k0}","x":"${random_key_id(k3)}","y":"${dmk.KeyId}","a":"${key_alias(a1)}"}"#
         );
+    }
+
+    #[test]
+    fn names_go_back_to_their_templates() {
+        let base = "kac-1/0000aa00";
+        assert_eq!(reverse_name("kac-1/0000aa00-a1", base), "${key_alias(a1)}");
+        assert_eq!(
+            reverse_name("kac-1/0000aa00-a4/default", base),
+            "${key_alias(a4)}/default"
+        );
+        let long = format!("kac-1/0000aa00-a3-{}", "x".repeat(255 - 18));
+        assert_eq!(long.len(), 255);
+        assert_eq!(reverse_name(&long, base), "${key_alias_of_length(255, a3)}");
+        assert_eq!(reverse_name("evs/default", base), "evs/default");
     }
 
     #[test]
