@@ -36,6 +36,7 @@ fn request(body: serde_json::Value) -> Request {
 
 fn expected_yaml() -> CaseFile {
     let fixture = |name: &str, line, spec, usage, origin, mr, state| KeyFixture {
+        default_master_key: false,
         name: name.into(),
         key_spec: spec,
         key_usage: usage,
@@ -45,6 +46,8 @@ fn expected_yaml() -> CaseFile {
         span: sp(line, 5),
     };
     CaseFile {
+        dialect: Default::default(),
+        action: None,
         path: "every-feature.yaml".into(),
         operation: Some(Operation::CreateAlias),
         clause: "CreateAlias.AliasName.length".into(),
@@ -92,6 +95,7 @@ fn expected_yaml() -> CaseFile {
                 span: sp(12, 5),
                 steps: vec![
                     Step {
+                        action: None,
                         op: Some(Operation::CreateAlias),
                         role: Role::Check,
                         grade: Grade::default(),
@@ -100,6 +104,7 @@ fn expected_yaml() -> CaseFile {
                             "TargetKeyId": "${sym.KeyId}"
                         })),
                         expect: Expect {
+                            error_pattern: None,
                             status: Some(200),
                             body: Some(BodyExpect::Empty),
                             span: sp(18, 17),
@@ -110,11 +115,13 @@ fn expected_yaml() -> CaseFile {
                         span: sp(17, 9),
                     },
                     Step {
+                        action: None,
                         op: Some(Operation::ListAliases),
                         role: Role::Setup,
                         grade: Grade::default(),
                         request: request(json!({"KeyId": "${sym.Arn}"})),
                         expect: Expect {
+                            error_pattern: None,
                             span: sp(19, 9),
                             ..Expect::default()
                         },
@@ -135,6 +142,7 @@ fn expected_yaml() -> CaseFile {
                         span: sp(19, 9),
                     },
                     Step {
+                        action: None,
                         op: Some(Operation::ListAliases),
                         // Inferred: a read with `expect` after a check step.
                         role: Role::Verify,
@@ -145,6 +153,7 @@ fn expected_yaml() -> CaseFile {
                         ),
                         request: request(json!({"KeyId": "${sym.KeyId}", "Limit": 10})),
                         expect: Expect {
+                            error_pattern: None,
                             headers: vec![
                                 (
                                     "content-type".into(),
@@ -207,12 +216,14 @@ fn expected_yaml() -> CaseFile {
                 span: sp(41, 5),
                 steps: vec![
                     Step {
+                        action: None,
                         op: Some(Operation::ListKeys),
                         // Inferred: no `expect`.
                         role: Role::Setup,
                         grade: Grade::default(),
                         request: request(json!({})),
                         expect: Expect {
+                            error_pattern: None,
                             span: sp(44, 9),
                             ..Expect::default()
                         },
@@ -221,6 +232,7 @@ fn expected_yaml() -> CaseFile {
                         span: sp(44, 9),
                     },
                     Step {
+                        action: None,
                         op: Some(Operation::UpdateAlias),
                         role: Role::Check,
                         grade: Grade::default(),
@@ -235,6 +247,7 @@ fn expected_yaml() -> CaseFile {
                             path: Some("/x".into()),
                         },
                         expect: Expect {
+                            error_pattern: None,
                             status: Some(400),
                             error: Some(vec![
                                 "ValidationException".into(),
@@ -254,6 +267,7 @@ fn expected_yaml() -> CaseFile {
                         span: sp(45, 9),
                     },
                     Step {
+                        action: None,
                         op: Some(Operation::CreateAlias),
                         // Inferred: its target header sends DeleteAlias, no read.
                         role: Role::Check,
@@ -269,6 +283,7 @@ fn expected_yaml() -> CaseFile {
                             path: None,
                         },
                         expect: Expect {
+                            error_pattern: None,
                             error: Some(vec!["SerializationException".into()]),
                             message: Some(exact(json!("exact $${text}"))),
                             body: Some(BodyExpect::Json(Matcher::Subset(vec![
@@ -307,11 +322,13 @@ fn expected_yaml() -> CaseFile {
                         span: sp(59, 9),
                     },
                     Step {
+                        action: None,
                         op: Some(Operation::DescribeKey),
                         role: Role::Verify,
                         grade: Grade::default(),
                         request: request(json!({"KeyId": "${sym.KeyId}"})),
                         expect: Expect {
+                            error_pattern: None,
                             span: sp(68, 9),
                             ..Expect::default()
                         },

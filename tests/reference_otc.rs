@@ -3,6 +3,8 @@
 //! Keys, the envelope and status of each error, tokens, methods, paths and
 //! the body limit. Loopback only.
 
+mod common;
+
 use kms_alias_conformance::reference::{self, Config, RunningServer};
 use kms_alias_conformance::spec::otc::OtcError;
 use serde_json::{json, Value};
@@ -10,7 +12,7 @@ use serde_json::{json, Value};
 const PROJECT: &str = "p0";
 
 struct Otc {
-    _server: RunningServer,
+    server: RunningServer,
     base: String,
     http: reqwest::Client,
 }
@@ -42,7 +44,7 @@ impl Otc {
             .unwrap();
         Otc {
             base: format!("http://{}", server.addr()),
-            _server: server,
+            server,
             http: reqwest::Client::new(),
         }
     }
@@ -266,4 +268,43 @@ async fn tokens_methods_paths_and_bodies() {
     // The AWS dialect on the same server is untouched.
     let r = otc.raw("POST", "/", None, "{}".into()).await;
     assert_eq!(r.json["__type"], "UnknownOperationException", "{r:?}");
+}
+
+#[tokio::test]
+async fn sweep_schedules_the_prefix_keys_only() {
+    let otc = Otc::start(Config::default()).await;
+    let ours = [otc.create("kac-sw/a").await, otc.create("kac-sw/b-x").await];
+    let other = otc.create("kac-swx/c").await;
+    let done = otc
+        .call(
+            "schedule-key-deletion",
+            json!({ "key_id": ours[1], "pending_days": "7" }),
+        )
+        .await;
+    done.ok();
+    let url = format!("http://{}", otc.server.addr());
+    let out = tokio::process::Command::from(common::bin())
+        .args([
+            "sweep",
+            "--dialect",
+            "otc",
+            "--prefix",
+            "kac-sw",
+            "--endpoint",
+            &url,
+        ])
+        .args(["--project-id", PROJECT, "--auth-token", "t"])
+        .output()
+        .await
+        .unwrap();
+    let text = common::text(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 keys scheduled for deletion"), "{text}");
+    let otc = &otc;
+    let state = |id: String| async move {
+        let r = otc.call("describe-key", json!({ "key_id": id })).await;
+        r.ok()["key_info"]["key_state"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(state(ours[0].clone()).await, "4");
+    assert_eq!(state(other).await, "2", "another prefix is left alone");
 }

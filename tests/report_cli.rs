@@ -182,3 +182,53 @@ fn no_report_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("<REPORT.json>"));
 }
+
+#[test]
+fn the_matrix_shows_both_dialects_of_one_run_and_of_two() {
+    // One run of both corpora, and one run per dialect merged: the matrix
+    // has the AWS groups and the OTC group, and each target says its dialects.
+    let dir = scratch("dialects");
+    let run = |dialect: &str, name: &str| {
+        let path = dir.join(name);
+        let o = common::bin()
+            .args(["run", "--dialect", dialect, "-q", "--report"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", common::text(&o));
+        path
+    };
+    let all = run("all", "all.json");
+    let aws = run("aws", "aws.json");
+    let otc = run("otc", "otc.json");
+    let dialect_of = |p: &Path| -> String {
+        let r: Report = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        r.target.dialect
+    };
+    assert_eq!(dialect_of(&all), "aws+otc");
+    assert_eq!(dialect_of(&aws), "aws");
+    assert_eq!(dialect_of(&otc), "otc");
+    for (name, inputs) in [("one.html", vec![&all]), ("two.html", vec![&aws, &otc])] {
+        let html = dir.join(name);
+        let o = common::bin()
+            .arg("report")
+            .args(inputs.iter().map(|p| p.as_path()))
+            .arg("--html")
+            .arg(&html)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("<tbody data-group=\"OTC\""), "{name}");
+        assert!(page.contains("<tbody data-group=\"alias-name\""), "{name}");
+        assert!(
+            page.contains("OTC.update-key-alias.key_alias.length"),
+            "{name}"
+        );
+        assert!(
+            page.contains("<dd>otc</dd>") || page.contains("<dd>aws+otc</dd>"),
+            "{name}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

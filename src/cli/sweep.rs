@@ -8,7 +8,8 @@ use clap::Args;
 use kms_alias_conformance::client::{
     endpoint, load_credentials, resolve_endpoint, resolve_region, Client,
 };
-use kms_alias_conformance::runner::sweep::sweep;
+use kms_alias_conformance::runner::sweep::{sweep, sweep_otc};
+use kms_alias_conformance::runner::target::OtcAccess;
 use kms_alias_conformance::runner::Target;
 
 /// Arguments of `sweep`.
@@ -26,6 +27,15 @@ pub struct SweepArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 10.0)]
     timeout: f64,
+    /// The dialect: aws (default) or otc (then --endpoint is required).
+    #[arg(long, default_value = "aws", value_parser = ["aws", "otc"])]
+    dialect: String,
+    /// OTC: the project id (default: OS_PROJECT_ID).
+    #[arg(long, env = "OS_PROJECT_ID")]
+    project_id: Option<String>,
+    /// OTC: the X-Auth-Token (default: OS_AUTH_TOKEN).
+    #[arg(long, env = "OS_AUTH_TOKEN", hide_env_values = true)]
+    auth_token: Option<String>,
 }
 
 /// Sweeps and reports what it removed.
@@ -51,12 +61,14 @@ async fn sweep_with(args: SweepArgs) -> Result<ExitCode, String> {
         return Err("--timeout must be a positive number of seconds".into());
     }
     let region = resolve_region(args.region.as_deref());
+    let otc = args.dialect == "otc";
     let url = match resolve_endpoint(args.endpoint.as_deref())? {
         Some((url, _)) => url,
+        None if otc => return Err("sweep --dialect otc needs --endpoint".into()),
         None => reqwest::Url::parse(&format!("https://kms.{region}.amazonaws.com"))
             .map_err(|e| e.to_string())?,
     };
-    let credentials = load_credentials(endpoint::is_loopback(&url), &region).await?;
+    let credentials = load_credentials(endpoint::is_loopback(&url) || otc, &region).await?;
     let client = Client::new(
         url,
         region,
@@ -64,7 +76,16 @@ async fn sweep_with(args: SweepArgs) -> Result<ExitCode, String> {
         Duration::from_secs_f64(args.timeout),
     )?;
     let target = Target::new(client, args.prefix.clone(), None);
-    let report = sweep(&target, &args.prefix).await?;
+    let report = if otc {
+        let (Some(project_id), Some(token)) = (args.project_id.clone(), args.auth_token.clone())
+        else {
+            return Err("sweep --dialect otc needs --project-id and --auth-token (or OS_PROJECT_ID, OS_AUTH_TOKEN)".into());
+        };
+        let target = target.with_otc(OtcAccess { project_id, token });
+        sweep_otc(&target, &args.prefix).await?
+    } else {
+        sweep(&target, &args.prefix).await?
+    };
     for a in &report.aliases {
         println!("deleted alias {a}");
     }

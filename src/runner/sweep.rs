@@ -1,9 +1,11 @@
 //! `sweep --prefix P`: removes what earlier runs with prefix P left behind
-//! (aliases under `alias/P/`, keys whose description names P).
+//! (aliases under `alias/P/`, keys whose description names P; OTC: keys
+//! whose key_alias is `P/...`).
 
 use serde_json::{json, Value};
 
 use super::target::Target;
+use crate::spec::otc::Action;
 use crate::spec::Operation;
 
 /// What a sweep removed, and what it could not.
@@ -81,6 +83,54 @@ async fn sweep_keys(target: &Target, prefix: &str, report: &mut SweepReport) -> 
         }
     }
     Ok(())
+}
+
+/// OTC: schedules for deletion every key whose key_alias is the prefix's
+/// (`P/...`, as every OTC case names its keys) and that is not scheduled
+/// already; Default Master Keys are never touched.
+pub async fn sweep_otc(target: &Target, prefix: &str) -> Result<SweepReport, String> {
+    let mut report = SweepReport::default();
+    let ours = format!("{prefix}/");
+    let mut marker = 0usize;
+    // A bound on pages, so a target that always says truncated cannot loop us forever.
+    for _ in 0..10_000 {
+        let body = json!({ "limit": "100", "marker": marker.to_string() });
+        let page = target
+            .call_otc(Action::ListKeys, &body, &[])
+            .await
+            .map_err(|e| format!("list-keys: {e}"))?;
+        let details = page.get("key_details").and_then(Value::as_array);
+        for key in details.into_iter().flatten() {
+            let text = |m: &str| key.get(m).and_then(Value::as_str).unwrap_or_default();
+            let (id, alias) = (text("key_id"), text("key_alias"));
+            if !alias.starts_with(&ours)
+                || text("key_state") == "4"
+                || text("default_key_flag") == "1"
+            {
+                continue;
+            }
+            let body = json!({ "key_id": id, "pending_days": "7" });
+            match target
+                .call_otc(Action::ScheduleKeyDeletion, &body, &[])
+                .await
+            {
+                Ok(_) => report.keys.push(id.to_owned()),
+                Err(e) => report
+                    .errors
+                    .push(format!("schedule-key-deletion {id}: {e}")),
+            }
+        }
+        let truncated = page.get("truncated").and_then(Value::as_str) == Some("true");
+        match page
+            .get("next_marker")
+            .and_then(Value::as_str)
+            .and_then(|m| m.parse().ok())
+        {
+            Some(next) if truncated && next > marker => marker = next,
+            _ => return Ok(report),
+        }
+    }
+    Err("list-keys: gave up after 10000 pages".into())
 }
 
 /// Every entry of a paginated list operation.
