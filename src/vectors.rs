@@ -12,9 +12,9 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::spec::{alias, check_input, check_retarget, Evidence, Fault, KeySpec, Operation};
 use crate::spec::otc::{self, OtcError, DEFAULT_SUFFIX, KEY_ALIAS_MAX};
 use crate::spec::shape::Pattern;
+use crate::spec::{alias, check_input, check_retarget, Evidence, Fault, KeySpec, Operation};
 use crate::spec::{parse_key_ref, Aliases, Scope};
 
 /// What a vector exercises.

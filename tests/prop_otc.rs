@@ -35,9 +35,8 @@ fn re(pattern: &str) -> Regex {
 /// Spec G's key_alias regex.
 static ALIAS_RE: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-zA-Z0-9:/_-]{1,255}$"));
 /// Spec G's key_id regex.
-static KEY_ID_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$")
-});
+static KEY_ID_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$"));
 /// `sequence`: 36 bytes, as the docs' UUID example has them.
 static SEQUENCE_RE: LazyLock<Regex> = LazyLock::new(|| re(r"^[a-zA-Z0-9-]{36}$"));
 
@@ -319,9 +318,31 @@ const MEMBERS: &[&str] = &[
 /// not a string.
 fn member_value() -> BoxedStrategy<Value> {
     let words = prop::sample::select(vec![
-        "", "AES_256", "RSA_4096", "HMAC_512", "AES_128", "aes_256", "ENCRYPT_DECRYPT",
-        "SIGN_VERIFY", "kms", "external", "KMS", "1", "2", "5", "6", "0", "-1", "10", "0001",
-        "1234567890", "alias/evs/default", "alias/a", "alias/x/default", "alias/", "alias/a b",
+        "",
+        "AES_256",
+        "RSA_4096",
+        "HMAC_512",
+        "AES_128",
+        "aes_256",
+        "ENCRYPT_DECRYPT",
+        "SIGN_VERIFY",
+        "kms",
+        "external",
+        "KMS",
+        "1",
+        "2",
+        "5",
+        "6",
+        "0",
+        "-1",
+        "10",
+        "0001",
+        "1234567890",
+        "alias/evs/default",
+        "alias/a",
+        "alias/x/default",
+        "alias/",
+        "alias/a b",
     ]);
     prop_oneof![
         3 => key_alias().prop_map(Value::String),
@@ -346,15 +367,23 @@ fn action() -> impl Strategy<Value = Action> {
 /// Request bodies: mostly objects of the dialect's members (each action's
 /// required ones present more often than not), else any JSON or bytes.
 fn body() -> BoxedStrategy<Vec<u8>> {
-    let object = prop::collection::vec((prop::sample::select(MEMBERS.to_vec()), member_value()), 0..6)
-        .prop_map(|members| {
-            let map: Map<String, Value> =
-                members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-            Value::Object(map).to_string().into_bytes()
-        });
+    let object = prop::collection::vec(
+        (prop::sample::select(MEMBERS.to_vec()), member_value()),
+        0..6,
+    )
+    .prop_map(|members| {
+        let map: Map<String, Value> = members
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        Value::Object(map).to_string().into_bytes()
+    });
     let required_first = (
         prop::sample::select(vec!["key_id", "key_alias", "pending_days"]),
-        prop::collection::vec((prop::sample::select(MEMBERS.to_vec()), member_value()), 1..5),
+        prop::collection::vec(
+            (prop::sample::select(MEMBERS.to_vec()), member_value()),
+            1..5,
+        ),
         prop_oneof![key_id(), key_alias()],
     )
         .prop_map(|(first, members, id)| {

@@ -136,7 +136,11 @@ fn otc_key_id_vectors_follow_spec_g() {
     assert_eq!(clauses(&all).len(), 2, "both accepted and refused ids");
     assert!(
         all.iter().any(|v| v.expected.accepted
-            && v.input["key_id"].as_str().unwrap().bytes().any(|b| b > b'f' && b.is_ascii_lowercase())),
+            && v.input["key_id"]
+                .as_str()
+                .unwrap()
+                .bytes()
+                .any(|b| b > b'f' && b.is_ascii_lowercase())),
         "an accepted id with a letter past f (OTC ids are not hex)"
     );
 }

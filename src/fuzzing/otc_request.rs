@@ -305,7 +305,11 @@ fn read_req(r: &mut Reader) -> Req {
     let body = match r.byte() % 6 {
         0 => Body::Empty,
         1 => Body::Raw(r.bytes()),
-        2 | 3 => Body::Object((0..r.count(7)).map(|_| (read_member(r), read_val(r))).collect()),
+        2 | 3 => Body::Object(
+            (0..r.count(7))
+                .map(|_| (read_member(r), read_val(r)))
+                .collect(),
+        ),
         4 => Body::Json(read_val(r)),
         _ => Body::Big(r.byte()),
     };
@@ -597,11 +601,13 @@ pub fn check_input(input: &Input) -> Vec<Option<OtcError>> {
         check_order(&raw, input.check_tokens, err);
         if err.is_none() {
             check_success(&raw, &v);
-            for id in v["key_info"]["key_id"]
-                .as_str()
-                .into_iter()
-                .chain(v["keys"].as_array().into_iter().flatten().filter_map(Value::as_str))
-            {
+            for id in v["key_info"]["key_id"].as_str().into_iter().chain(
+                v["keys"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            ) {
                 if !seen.key_ids.iter().any(|k| k == id) {
                     seen.key_ids.push(id.to_owned());
                 }
@@ -716,7 +722,10 @@ fn post(a: Action, members: Vec<(&str, Pick)>) -> Req {
     };
     Req {
         method: Method::Post,
-        path: Path::Action(Action::ALL.iter().position(|x| *x == a).unwrap_or(0) as u8, 0),
+        path: Path::Action(
+            Action::ALL.iter().position(|x| *x == a).unwrap_or(0) as u8,
+            0,
+        ),
         token: Token::Good,
         headers: vec![],
         body: Body::Object(
@@ -812,13 +821,20 @@ pub fn seeds() -> Vec<(&'static str, Input)> {
         ),
         (
             "describe-key-by-alias",
-            one(vec![post(DescribeKey, vec![("key_id", Pick::DefaultAlias(0))])]),
+            one(vec![post(
+                DescribeKey,
+                vec![("key_id", Pick::DefaultAlias(0))],
+            )]),
         ),
         (
             "list-keys-paged",
             one(vec![post(
                 ListKeys,
-                vec![("limit", word("1")), ("marker", word("1")), ("key_state", word("2"))],
+                vec![
+                    ("limit", word("1")),
+                    ("marker", word("1")),
+                    ("key_state", word("2")),
+                ],
             )]),
         ),
         (
@@ -907,7 +923,10 @@ mod tests {
             ("create-key-bad-usage", &[Some(InvalidParameter)]),
             ("create-key-duplicate", &[None, Some(DuplicateKeyAlias)]),
             ("update-key-alias", &[None, None]),
-            ("update-key-alias-default-key", &[None, Some(DefaultMasterKey)]),
+            (
+                "update-key-alias-default-key",
+                &[None, Some(DefaultMasterKey)],
+            ),
             ("update-key-alias-bad-key-id", &[Some(InvalidKeyId)]),
             ("describe-key-by-alias", &[None]),
             ("list-keys-paged", &[None]),
@@ -919,7 +938,10 @@ mod tests {
                 "schedule-cancel-deletion",
                 &[None, None, Some(KeyPendingDeletion), None],
             ),
-            ("schedule-deletion-1097-days", &[None, Some(InvalidPendingDays)]),
+            (
+                "schedule-deletion-1097-days",
+                &[None, Some(InvalidPendingDays)],
+            ),
             ("wrong-token", &[Some(InvalidToken)]),
             ("get-without-token", &[Some(MethodNotSupported)]),
             ("unknown-action", &[Some(InvalidUrl)]),
