@@ -3,12 +3,17 @@
 //! the error code and status), its clause and its evidence. Emulators in any
 //! language unit-test their validators against them without HTTP.
 //!
+//! The OTC dialect's kinds (`otc-key-alias`, `otc-key-id`) give the answers
+//! of `spec::otc` for update-key-alias, with `OTC.`-prefixed clauses.
+//!
 //! Generation is deterministic for a seed (SplitMix64, written here so the
 //! committed set does not move with a dependency's version).
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::spec::otc::{self, OtcError, DEFAULT_SUFFIX, KEY_ALIAS_MAX};
+use crate::spec::shape::Pattern;
 use crate::spec::{alias, check_input, check_retarget, Evidence, Fault, KeySpec, Operation};
 use crate::spec::{parse_key_ref, Aliases, Scope};
 
@@ -23,6 +28,10 @@ pub enum VectorKind {
     TargetKeyId,
     /// UpdateAlias from a key of one spec and usage to another.
     UpdateAlias,
+    /// OTC `key_alias` of update-key-alias (and create-key, which checks it alike).
+    OtcKeyAlias,
+    /// OTC `key_id` of update-key-alias.
+    OtcKeyId,
 }
 
 impl VectorKind {
@@ -32,6 +41,8 @@ impl VectorKind {
         VectorKind::KeyId,
         VectorKind::TargetKeyId,
         VectorKind::UpdateAlias,
+        VectorKind::OtcKeyAlias,
+        VectorKind::OtcKeyId,
     ];
 
     /// The name on the command line.
@@ -41,6 +52,8 @@ impl VectorKind {
             VectorKind::KeyId => "key-id",
             VectorKind::TargetKeyId => "target-key-id",
             VectorKind::UpdateAlias => "update-alias",
+            VectorKind::OtcKeyAlias => "otc-key-alias",
+            VectorKind::OtcKeyId => "otc-key-id",
         }
     }
 
@@ -152,6 +165,176 @@ fn one(kind: VectorKind, rng: &mut SplitMix) -> Vector {
                 verdict,
             )
         }
+        VectorKind::OtcKeyAlias => {
+            let alias = otc_key_alias(rng);
+            let verdict = otc::check_key_alias(&alias);
+            let rule = otc_alias_rule(&alias, verdict.is_ok());
+            let evidence = if rule == "default-suffix" {
+                Evidence::Inferred
+            } else {
+                Evidence::Documented
+            };
+            otc_labelled(
+                kind,
+                json!({ "key_alias": alias }),
+                &format!("key_alias.{rule}"),
+                evidence,
+                verdict,
+            )
+        }
+        VectorKind::OtcKeyId => {
+            let id = otc_key_id(rng);
+            let verdict = otc::check_key_id(&id);
+            otc_labelled(
+                kind,
+                json!({ "key_id": id }),
+                "key_id.format",
+                Evidence::Documented,
+                verdict,
+            )
+        }
+    }
+}
+
+/// The OTC action the OTC kinds answer for.
+pub const OTC_OPERATION: &str = "update-key-alias";
+
+fn otc_labelled(
+    kind: VectorKind,
+    input: Value,
+    rule: &str,
+    evidence: Evidence,
+    verdict: Result<(), OtcError>,
+) -> Vector {
+    let expected = match verdict {
+        Ok(()) => Expected {
+            accepted: true,
+            code: None,
+            status: None,
+            message: None,
+        },
+        Err(e) => Expected {
+            accepted: false,
+            code: Some(e.code()),
+            status: Some(e.status()),
+            message: Some(e.message().to_owned()),
+        },
+    };
+    Vector {
+        kind: kind.name(),
+        operation: OTC_OPERATION,
+        input,
+        expected,
+        clause: format!("OTC.{OTC_OPERATION}.{rule}"),
+        evidence: evidence.name(),
+    }
+}
+
+/// The key_alias rule a vector is about: the first that refuses it (the
+/// length 1..255, the character set, the `/default` suffix), or, for an
+/// accepted one, the edge it was drawn toward (a near miss of the suffix,
+/// a length on the edge, else the character set).
+fn otc_alias_rule(alias: &str, accepted: bool) -> &'static str {
+    let len = alias.chars().count();
+    let length_edge = len == 0 || len > KEY_ALIAS_MAX;
+    let chars_ok = alias.chars().all(|c| Pattern::AliasName.allows(c));
+    if !accepted {
+        return if length_edge {
+            "length"
+        } else if !chars_ok {
+            "pattern"
+        } else {
+            "default-suffix"
+        };
+    }
+    if alias.to_ascii_lowercase().contains("default") {
+        "default-suffix"
+    } else if len == 1 || len >= KEY_ALIAS_MAX - 1 {
+        "length"
+    } else {
+        "pattern"
+    }
+}
+
+/// OTC key_aliases: lengths on the edges of 1..255 (0, 1, 254, 255, 256)
+/// or short, the allowed characters, sometimes one forbidden one, and the
+/// `/default` suffix or a near miss of it.
+fn otc_key_alias(rng: &mut SplitMix) -> String {
+    const SUFFIXES: &[&str] = &[
+        "",
+        "",
+        "",
+        DEFAULT_SUFFIX,
+        DEFAULT_SUFFIX,
+        "/defaults",
+        "/Default",
+        "/DEFAULT",
+        "default",
+        "/default/",
+        "-default",
+    ];
+    const ALLOWED: &[&str] = &["abcxyz", "ABCXYZ", "0189", ":/_-"];
+    const FORBIDDEN: &[char] = &[' ', '.', '!', '@', '\\', '\t', 'é', '日', '😀'];
+    let suffix = SUFFIXES[rng.below(SUFFIXES.len())];
+    let total = match rng.below(8) {
+        0 => 0,
+        1 => 1,
+        2 => 254,
+        3 => 255,
+        4 => 256,
+        _ => suffix.len() + 1 + rng.below(24),
+    };
+    let mut chars: Vec<char> = Vec::new();
+    while chars.len() + suffix.len() < total {
+        let class: Vec<char> = ALLOWED[rng.below(ALLOWED.len())].chars().collect();
+        chars.push(class[rng.below(class.len())]);
+    }
+    chars.extend(suffix.chars());
+    // One alias in five gets a forbidden character.
+    if rng.below(5) == 0 && !chars.is_empty() {
+        let at = rng.below(chars.len());
+        chars[at] = FORBIDDEN[rng.below(FORBIDDEN.len())];
+    }
+    chars.into_iter().collect()
+}
+
+/// OTC key ids (lowercase letters and digits in 8-4-4-4-12, so `g`..`z`
+/// too), and ones a step off: uppercase, a group short or long, no dashes,
+/// AWS's `mrk-` ids and ARNs, a forbidden character, empty.
+fn otc_key_id(rng: &mut SplitMix) -> String {
+    const ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let group = |n: usize, rng: &mut SplitMix| -> String {
+        (0..n)
+            .map(|_| char::from(ALNUM[rng.below(ALNUM.len())]))
+            .collect()
+    };
+    let mut groups: Vec<String> = [8, 4, 4, 4, 12].iter().map(|n| group(*n, rng)).collect();
+    let id = groups.join("-");
+    match rng.below(12) {
+        0..=3 => id,
+        4 => id.to_uppercase(),
+        5 => {
+            let g = rng.below(5);
+            groups[g].push('a');
+            groups.join("-")
+        }
+        6 => {
+            let g = rng.below(5);
+            groups[g].pop();
+            groups.join("-")
+        }
+        7 => id.replace('-', ""),
+        8 => format!("mrk-{:016x}{:016x}", rng.next(), rng.next()),
+        9 => format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"),
+        10 => {
+            let at = rng.below(id.len());
+            let odd = ['_', ' ', '.', 'G', 'é'][rng.below(5)];
+            id.chars()
+                .enumerate()
+                .map(|(i, c)| if i == at { odd } else { c })
+                .collect()
+        }
+        _ => String::new(),
     }
 }
 

@@ -94,3 +94,34 @@ fn endpoint_response_corpus() {
 fn operation_sequence_corpus() {
     replay("operation_sequence");
 }
+
+#[test]
+fn otc_request_corpus() {
+    replay("otc_request");
+}
+
+/// The seeds of `otc_request` are written by `fuzzing::otc_request::seeds`
+/// (its own encoding, not `arbitrary`'s); `KAC_WRITE_SEEDS=1 cargo test
+/// --test fuzz_corpus otc_request_seeds` writes them.
+#[test]
+fn otc_request_seeds_are_committed() {
+    use kms_alias_conformance::fuzzing::otc_request::{encode, seeds};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/otc_request");
+    let write = std::env::var_os("KAC_WRITE_SEEDS").is_some();
+    let all = seeds();
+    assert!(all.len() >= 10, "a seed per action, valid and invalid");
+    for (name, input) in all {
+        let path = dir.join(name);
+        let bytes = encode(&input);
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == bytes,
+            "{} is stale: write it with `KAC_WRITE_SEEDS=1 cargo test --test fuzz_corpus otc_request_seeds`",
+            path.display()
+        );
+    }
+}

@@ -10,7 +10,7 @@ use kms_alias_conformance::vectors::{generate, to_json_lines, VectorKind};
 /// Arguments of `vectors`.
 #[derive(Debug, Args)]
 pub struct VectorsArgs {
-    /// Which vectors: alias-name, key-id, target-key-id or update-alias (default: all).
+    /// Which vectors: alias-name, key-id, target-key-id, update-alias, otc-key-alias or otc-key-id (default: all).
     #[arg(long)]
     kind: Option<String>,
     /// How many of each kind.

@@ -18,6 +18,7 @@ pub use case_file::case_file;
 pub use endpoint_response::endpoint_response;
 pub use key_identifier::key_identifier;
 pub use operation_sequence::operation_sequence;
+pub use otc_request::otc_request;
 pub use reference_request::reference_request;
 
 pub mod alias_name;
@@ -26,6 +27,7 @@ pub mod endpoint_response;
 pub mod key_identifier;
 pub mod model;
 pub mod operation_sequence;
+pub mod otc_request;
 pub mod reference_request;
 
 /// A target's property: panics when the input breaks it.
@@ -39,6 +41,7 @@ pub const TARGETS: &[(&str, Property)] = &[
     ("reference_request", reference_request),
     ("endpoint_response", endpoint_response),
     ("operation_sequence", operation_sequence),
+    ("otc_request", otc_request),
 ];
 
 /// The input of a target, cut to `cap` bytes: libFuzzer's `-max_len` bounds

@@ -112,9 +112,11 @@ pub fn state_from_code(code: &str) -> Option<KeyState> {
     })
 }
 
-/// The pending deletion window, a string of days "7".."1096" (spec G).
+/// The pending deletion window, a string of days "7".."1096" (spec G),
+/// read as a number: leading zeros do not count against it, and a value
+/// too large for a u32 is out of range like any other.
 pub fn check_pending_days(days: &str) -> Result<u32, OtcError> {
-    if days.is_empty() || days.len() > 4 || !days.bytes().all(|b| b.is_ascii_digit()) {
+    if days.is_empty() || !days.bytes().all(|b| b.is_ascii_digit()) {
         return Err(OtcError::InvalidPendingDays);
     }
     match days.parse::<u32>() {
@@ -185,6 +187,9 @@ mod tests {
         assert!(check_pending_days("6").is_err());
         assert!(check_pending_days("1097").is_err());
         assert!(check_pending_days("+7").is_err());
+        assert_eq!(check_pending_days("0007"), Ok(7));
+        assert_eq!(check_pending_days("00007"), Ok(7));
+        assert!(check_pending_days("99999999999").is_err());
         assert!(check_pending_days("").is_err());
         assert!(check_sequence("919c82d4-8046-4722-9094-35c3c6524cff").is_ok());
         assert!(check_sequence("919c82d4-8046-4722-9094-35c3c6524cf").is_err());
