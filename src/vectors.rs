@@ -4,7 +4,7 @@
 //! language unit-test their validators against them without HTTP.
 //!
 //! The OTC dialect's kinds (`otc-key-alias`, `otc-key-id`) give the answers
-//! of `spec::otc` for update-key-alias, with `OTC.`-prefixed clauses.
+//! of `spec::otc` for update-key-alias, with the catalogue's `otc.` clauses.
 //!
 //! Generation is deterministic for a seed (SplitMix64, written here so the
 //! committed set does not move with a dependency's version).
@@ -177,7 +177,7 @@ fn one(kind: VectorKind, rng: &mut SplitMix) -> Vector {
             otc_labelled(
                 kind,
                 json!({ "key_alias": alias }),
-                &format!("key_alias.{rule}"),
+                &format!("key-alias.{rule}"),
                 evidence,
                 verdict,
             )
@@ -188,7 +188,7 @@ fn one(kind: VectorKind, rng: &mut SplitMix) -> Vector {
             otc_labelled(
                 kind,
                 json!({ "key_id": id }),
-                "key_id.format",
+                "key-id.format",
                 Evidence::Documented,
                 verdict,
             )
@@ -225,7 +225,7 @@ fn otc_labelled(
         operation: OTC_OPERATION,
         input,
         expected,
-        clause: format!("OTC.{OTC_OPERATION}.{rule}"),
+        clause: format!("otc.{rule}"),
         evidence: evidence.name(),
     }
 }

@@ -102,7 +102,7 @@ const PENDING_DAYS: &[&str] = &["7", "1096", "6", "1097", "30", "07", "x"];
 /// Sequence number `index` of `seed`: 1 to 3 create-keys, then up to
 /// `max_steps` actions. The same (seed, index) gives the same sequence.
 pub fn sequence(seed: u64, index: u64, max_steps: usize) -> Vec<Step> {
-    let mut bytes = Bytes::new(seed ^ index.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x6f74_63);
+    let mut bytes = Bytes::new(seed ^ index.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x006f_7463);
     let mut pick = {
         let mut pool = bytes.take(4 * (max_steps + 8) + 64).into_iter();
         move |n: usize| pool.next().map_or(0, |b| usize::from(b) % n.max(1))

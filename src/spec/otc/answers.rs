@@ -17,47 +17,37 @@ pub fn clause_of(action: Action, error: Option<OtcError>, body: &Value) -> &'sta
     let update = action == A::UpdateKeyAlias;
     match error {
         None => match action {
-            A::CreateKey => "OTC.create-key.response",
-            A::UpdateKeyAlias => "OTC.update-key-alias.response",
-            A::DescribeKey => "OTC.describe-key.response",
-            _ => "OTC.keys.lifecycle",
+            A::CreateKey => "otc.create-key.response",
+            A::UpdateKeyAlias => "otc.update-key-alias.response",
+            A::DescribeKey => "otc.describe-key.response",
+            _ => "otc.keys.lifecycle",
         },
         Some(E::InvalidKeyAlias) if create || update => {
             let alias = body.get("key_alias").and_then(Value::as_str).unwrap_or("");
             let n = alias.chars().count();
-            let rule = if n == 0 || n > KEY_ALIAS_MAX {
-                "length"
+            if n == 0 || n > KEY_ALIAS_MAX {
+                "otc.key-alias.length"
             } else if is_reserved(alias) {
-                "default-suffix"
+                "otc.key-alias.default-suffix"
             } else {
-                "pattern"
-            };
-            match (create, rule) {
-                (true, "length") => "OTC.create-key.key_alias.length",
-                (true, "default-suffix") => "OTC.create-key.key_alias.default-suffix",
-                (true, _) => "OTC.create-key.key_alias.pattern",
-                (false, "length") => "OTC.update-key-alias.key_alias.length",
-                (false, "default-suffix") => "OTC.update-key-alias.key_alias.default-suffix",
-                (false, _) => "OTC.update-key-alias.key_alias.pattern",
+                "otc.key-alias.pattern"
             }
         }
-        Some(E::MissingParameters) if create => "OTC.create-key.key_alias.required",
-        Some(E::MissingParameters) if update => "OTC.update-key-alias.required",
-        Some(E::DuplicateKeyAlias) if create => "OTC.create-key.key_alias.duplicate",
-        Some(E::DuplicateKeyAlias) if update => "OTC.update-key-alias.duplicate",
-        Some(E::InvalidKeyId) if update => "OTC.update-key-alias.key_id.format",
-        Some(E::KeyNotFound) if update => "OTC.update-key-alias.key_id.not-found",
-        Some(E::KeyPendingDeletion) if update => "OTC.update-key-alias.key-state",
-        Some(E::DefaultMasterKey) if update => "OTC.update-key-alias.default-master-key",
-        Some(E::InvalidSequence) if update => "OTC.update-key-alias.sequence",
-        Some(E::InvalidPendingDays) => "OTC.schedule-key-deletion.pending_days",
-        Some(E::InvalidJson) => "OTC.protocol.json",
-        Some(E::TooLong) => "OTC.protocol.body-size",
-        Some(E::MissingToken | E::InvalidToken) => "OTC.protocol.auth",
-        Some(E::MethodNotSupported) => "OTC.protocol.method",
-        Some(E::InvalidUrl) => "OTC.protocol.path",
-        Some(E::InvalidFormat | E::InvalidParameter) => "OTC.protocol.member-type",
-        Some(_) => "OTC.keys.lifecycle",
+        Some(E::MissingParameters) if create || update => "otc.required-members",
+        Some(E::DuplicateKeyAlias) if create || update => "otc.key-alias.duplicate",
+        Some(E::InvalidKeyId) if update => "otc.key-id.format",
+        Some(E::KeyNotFound) if update => "otc.key-id.not-found",
+        Some(E::KeyPendingDeletion) if update => "otc.key-state.rename",
+        Some(E::DefaultMasterKey) if update => "otc.default-master-key",
+        Some(E::InvalidSequence) if update => "otc.sequence",
+        Some(E::InvalidPendingDays) => "otc.schedule-key-deletion.pending-days",
+        Some(E::InvalidJson) => "otc.protocol.json",
+        Some(E::TooLong) => "otc.protocol.body-size",
+        Some(E::MissingToken | E::InvalidToken) => "otc.protocol.auth",
+        Some(E::MethodNotSupported) => "otc.protocol.method",
+        Some(E::InvalidUrl) => "otc.protocol.path",
+        Some(E::InvalidFormat | E::InvalidParameter) => "otc.protocol.member-type",
+        Some(_) => "otc.keys.lifecycle",
     }
 }
 
@@ -92,7 +82,7 @@ mod tests {
                 Some(OtcError::InvalidKeyAlias),
                 &json!({"key_alias": "a".repeat(256)})
             ),
-            "OTC.update-key-alias.key_alias.length"
+            "otc.key-alias.length"
         );
     }
 }
