@@ -1,10 +1,54 @@
-//! The whole built-in corpus against the embedded reference, each run a cold
-//! process (`kms-alias-conformance run -q`): wall time and requests/s.
+//! The built-in corpus of each dialect against the embedded reference, each
+//! run a cold process (`kms-alias-conformance run -q --dialect D`): wall
+//! time, the trials' own time per case, and requests/s.
 //!
-//! `cargo bench --bench corpus` (runs: `KAC_BENCH_RUNS`, default 10).
+//! `cargo bench --bench corpus` (runs: `KAC_BENCH_RUNS`, default 10;
+//! dialects: `KAC_BENCH_DIALECTS`, default `aws,otc`).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// One cold run: (wall, the trials' time from libtest's summary, cases, requests).
+fn once(bin: &str, dialect: &str) -> (Duration, f64, usize, f64) {
+    let started = Instant::now();
+    let out = Command::new(bin)
+        .args(["run", "-q", "--dialect", dialect])
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_KMS")
+        .output()
+        .expect("the binary runs");
+    let wall = started.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the {dialect} corpus failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // "N requests in X s (R requests/s)"
+    let requests: f64 = stdout
+        .lines()
+        .find(|l| l.contains(" requests in "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    // "test result: ok. N passed; ...; finished in 0.27s"
+    let result = stdout
+        .lines()
+        .find(|l| l.starts_with("test result:"))
+        .unwrap_or_default();
+    let cases: usize = result
+        .split("ok. ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let trials: f64 = result
+        .rsplit("finished in ")
+        .next()
+        .and_then(|t| t.trim_end_matches('s').parse().ok())
+        .unwrap_or(0.0);
+    (wall, trials, cases, requests)
+}
 
 fn main() {
     let runs: usize = std::env::var("KAC_BENCH_RUNS")
@@ -12,53 +56,34 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(10);
+    let dialects = std::env::var("KAC_BENCH_DIALECTS").unwrap_or_else(|_| "aws,otc".into());
     let bin = env!("CARGO_BIN_EXE_kms-alias-conformance");
-    let mut walls = Vec::with_capacity(runs);
-    let mut rates = Vec::with_capacity(runs);
-    let mut cases = String::new();
-    for _ in 0..runs {
-        let started = Instant::now();
-        let out = Command::new(bin)
-            .args(["run", "-q"])
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("AWS_ENDPOINT_URL_KMS")
-            .output()
-            .expect("the binary runs");
-        let wall = started.elapsed();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "the corpus failed:\n{stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // "N requests in X s (R requests/s)"
-        let traffic = stdout
-            .lines()
-            .find(|l| l.contains(" requests in "))
-            .unwrap_or_default();
-        let requests: f64 = traffic
-            .split_whitespace()
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0.0);
-        if let Some(line) = stdout.lines().find(|l| l.starts_with("test result:")) {
-            cases = line.to_owned();
+    for dialect in dialects.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let mut walls = Vec::with_capacity(runs);
+        let mut trials = Vec::with_capacity(runs);
+        let mut rates = Vec::with_capacity(runs);
+        let mut cases = 0;
+        let mut requests = 0.0;
+        for _ in 0..runs {
+            let (wall, t, n, r) = once(bin, dialect);
+            walls.push(wall);
+            trials.push(t);
+            rates.push(r / wall.as_secs_f64());
+            cases = n;
+            requests = r;
         }
-        walls.push(wall);
-        rates.push(requests / wall.as_secs_f64());
+        walls.sort();
+        trials.sort_by(f64::total_cmp);
+        rates.sort_by(f64::total_cmp);
+        let wall = walls[runs / 2].as_secs_f64();
+        let trial = trials[runs / 2];
+        let per = |secs: f64| secs * 1e6 / cases.max(1) as f64;
+        println!(
+            "{dialect}: {cases} cases, {requests:.0} requests, cold process, {runs} runs (medians): \
+             wall {wall:.3} s ({:.0} us per case), trials {trial:.3} s ({:.0} us per case), {:.0} requests/s",
+            per(wall),
+            per(trial),
+            rates[runs / 2]
+        );
     }
-    walls.sort();
-    rates.sort_by(f64::total_cmp);
-    let median = |v: &[Duration]| v[v.len() / 2];
-    println!("corpus, cold process, {runs} runs: {cases}");
-    println!(
-        "wall time: min {:.3} s, median {:.3} s, max {:.3} s",
-        walls[0].as_secs_f64(),
-        median(&walls).as_secs_f64(),
-        walls[walls.len() - 1].as_secs_f64()
-    );
-    println!(
-        "requests/s over the whole process (median): {:.0}",
-        rates[rates.len() / 2]
-    );
 }

@@ -501,10 +501,13 @@ mod tests {
                 });
             assert!(ok, "`{}` is not `area.rule` in lowercase", c.id);
             assert!(!c.ops.is_empty(), "`{}` applies to no operation", c.id);
+            // OTC clauses must not name an OTC action either (AWS ids such
+            // as `create-key.ml-kem` may use the words).
+            let otc = c.id.starts_with("otc.");
             let names = Operation::ALL
                 .iter()
                 .map(|o| o.name())
-                .chain(Action::ALL.iter().map(|a| a.name()));
+                .chain(Action::ALL.iter().filter(|_| otc).map(|a| a.name()));
             for name in names {
                 if c.ops.len() > 1 {
                     assert!(
