@@ -356,7 +356,21 @@ async fn settle(
             index,
         },
     );
-    match check_case(checkers, &path, &text).await {
+    keep(checkers, settings, path, &text, &mut found).await;
+    found
+}
+
+/// Checks a written case (see [`check_case`]) and keeps it: under the output
+/// directory when it holds, under `unconfirmed/` (with the reason in the
+/// note) when it does not.
+pub(crate) async fn keep(
+    checkers: &Checkers<'_>,
+    settings: &Settings,
+    path: String,
+    text: &str,
+    found: &mut Divergent,
+) {
+    match check_case(checkers, &path, text).await {
         Ok(record) => {
             found.record = Some(record);
             if let Some(dir) = &settings.out {
@@ -364,7 +378,7 @@ async fn settle(
                 let written = file
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&file, &text));
+                    .and_then(|()| std::fs::write(&file, text));
                 match written {
                     Ok(()) => found.file = Some(path),
                     Err(e) => found.note = Some(format!("cannot write {}: {e}", file.display())),
@@ -377,11 +391,10 @@ async fn settle(
                 // Kept for a look, apart from the cases that hold.
                 let file = dir.join("unconfirmed").join(&path);
                 let _ = file.parent().map(std::fs::create_dir_all);
-                let _ = std::fs::write(&file, &text);
+                let _ = std::fs::write(&file, text);
             }
         }
     }
-    found
 }
 
 /// Loads the written case and runs it as `run` would: it must pass against

@@ -153,6 +153,20 @@ pub fn missing_id(n: u64) -> String {
     format!("0000aaaa-0000-4000-8000-{:012x}", n % 0x1_0000_0000_0000)
 }
 
+/// The reference's answer as the client would have read it (header names
+/// lowercase).
+pub(crate) fn wire(raw: &crate::reference::RawResponse) -> WireResponse {
+    WireResponse {
+        status: raw.status,
+        headers: raw
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect(),
+        body: raw.body.to_vec(),
+    }
+}
+
 /// The case token of attempt `n` of sequence `index`: unique names per
 /// attempt, so that attempts never see each other's aliases.
 pub fn token(index: u64, attempt: u32) -> String {
@@ -216,15 +230,7 @@ pub async fn run(
             headers: req_ref.headers.clone(),
             body: Bytes::from(req_ref.body.clone()),
         });
-        let answer = WireResponse {
-            status: raw.status,
-            headers: raw
-                .headers
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-                .collect(),
-            body: raw.body.to_vec(),
-        };
+        let answer = wire(&raw);
         // What the reference does not provide (custom key stores) it cannot
         // judge: the sequence ends there, unsent.
         if matches!(fault, Some(Fault::Unsupported(_))) {

@@ -93,14 +93,7 @@ impl Target {
         if code.as_deref().is_some_and(|c| tolerated.contains(&c)) {
             return Ok(Value::Null);
         }
-        Err(format!(
-            "HTTP {} {}",
-            resp.status,
-            String::from_utf8_lossy(&resp.body)
-                .chars()
-                .take(500)
-                .collect::<String>()
-        ))
+        Err(http_error(&resp))
     }
 
     /// The account, once known.
@@ -153,14 +146,7 @@ impl Target {
         if code.as_deref().is_some_and(|c| tolerated.contains(&c)) {
             return Ok(Value::Null);
         }
-        Err(format!(
-            "HTTP {} {}",
-            resp.status,
-            String::from_utf8_lossy(&resp.body)
-                .chars()
-                .take(500)
-                .collect::<String>()
-        ))
+        Err(http_error(&resp))
     }
 
     /// Finds the account by creating a key and reading its ARN, then
@@ -188,4 +174,13 @@ impl Target {
         self.account()
             .ok_or_else(|| format!("cannot read the account from the ARN `{arn}`"))
     }
+}
+
+/// `HTTP 400 <the body's first 500 characters>`.
+fn http_error(resp: &crate::client::WireResponse) -> String {
+    let body: String = String::from_utf8_lossy(&resp.body)
+        .chars()
+        .take(500)
+        .collect();
+    format!("HTTP {} {body}", resp.status)
 }

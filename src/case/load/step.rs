@@ -159,7 +159,8 @@ impl Cx<'_> {
             let key = f.key("unsigned").expect("present");
             let msg = "OTC requests are never signed; to send one without a token, \
                        set `headers: {X-Auth-Token: null}`";
-            return Err(self.at_key(key, path, LoadErrorKind::Invalid(msg.into())));
+            let field = f.path("unsigned");
+            return Err(self.at_key(key, &field, LoadErrorKind::Invalid(msg.into())));
         }
         if self.dialect == Dialect::Aws && op.is_none() && !sets_target {
             let msg = "this step has no operation: set `op`, the file's `operation`, \

@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::generate::{self, Step};
 use super::trial::{self, Divergence, Outcome, Where};
 use super::write::{self, Found};
-use crate::diff::campaign::{check_case, Campaign, Checkers, Divergent, Progress, Settings};
+use crate::diff::campaign::{keep, Campaign, Checkers, Divergent, Progress, Settings};
 use crate::diff::trial::token;
 use crate::report::Normaliser;
 use crate::runner::Target;
@@ -182,29 +182,6 @@ async fn settle(
             index,
         },
     );
-    match check_case(checkers, &path, &text).await {
-        Ok(record) => {
-            found.record = Some(record);
-            if let Some(dir) = &settings.out {
-                let file = dir.join(&path);
-                let written = file
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&file, &text));
-                match written {
-                    Ok(()) => found.file = Some(path),
-                    Err(e) => found.note = Some(format!("cannot write {}: {e}", file.display())),
-                }
-            }
-        }
-        Err(why) => {
-            found.note = Some(why);
-            if let Some(dir) = &settings.out {
-                let file = dir.join("unconfirmed").join(&path);
-                let _ = file.parent().map(std::fs::create_dir_all);
-                let _ = std::fs::write(&file, &text);
-            }
-        }
-    }
+    keep(checkers, settings, path, &text, &mut found).await;
     found
 }

@@ -279,16 +279,7 @@ fn answer(reference: &Service, req: &WireRequest) -> (WireResponse, Option<OtcEr
         headers: req.headers.clone(),
         body: Bytes::from(req.body.clone()),
     });
-    let resp = WireResponse {
-        status: raw.status,
-        headers: raw
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-            .collect(),
-        body: raw.body.to_vec(),
-    };
-    (resp, error)
+    (crate::diff::trial::wire(&raw), error)
 }
 
 fn json_of(r: &WireResponse) -> Option<Value> {
