@@ -310,8 +310,9 @@ async fn run_step(
         index,
         line: step.span.line,
         operation: match op {
-            Sent::Otc(Some(action)) => action.name().to_owned(),
-            Sent::Otc(None) => step.request.path.clone().unwrap_or_default(),
+            // A step's own path names what it sends, as coverage reads it.
+            Sent::Otc(Some(action)) if step.request.path.is_none() => action.name().to_owned(),
+            Sent::Otc(_) => step.request.path.clone().unwrap_or_default(),
             Sent::Aws(op) => op.map(|o| o.name().to_owned()).unwrap_or_else(|| {
                 step.request
                     .headers

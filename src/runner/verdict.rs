@@ -125,9 +125,16 @@ fn response_code(step: &StepRecord) -> Option<String> {
             .find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-errortype"))
             .map(|(_, v)| v.clone())
     };
+    // An OTC answer carries its code in the envelope.
+    let from_envelope = || {
+        body.as_ref()
+            .and_then(crate::spec::otc::parse_envelope)
+            .map(|(c, _)| c.to_owned())
+    };
     from_body
         .or_else(from_header)
         .map(|raw| crate::spec::sanitize_code(&raw).to_owned())
+        .or_else(from_envelope)
 }
 
 /// Applies the baseline's entry for this trial, if any.
