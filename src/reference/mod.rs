@@ -6,7 +6,7 @@
 //! feature).
 //!
 //! The same server speaks the OTC / Huawei Cloud dialect (spec G) on every
-//! path under `/v1.0/` (see `otc`).
+//! path under `/v1.0/{project_id}/kms/` (see `otc`).
 //!
 //! Not part of AWS: `POST /_reference/key-state` with
 //! `{"KeyId": "...", "KeyState": "Updating", "Region": "us-east-1"}` puts a key

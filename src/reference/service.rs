@@ -89,7 +89,7 @@ impl Service {
         })
     }
 
-    /// Answers one request of the OTC dialect (a path under `/v1.0/`), and
+    /// Answers one request of the OTC dialect (a path under `/v1.0/{project_id}/kms/`), and
     /// says which error the answer is, if any.
     pub fn answer_otc(&self, req: &RawRequest) -> (RawResponse, Option<OtcError>) {
         let config = otc::OtcConfig {

@@ -1,5 +1,5 @@
 //! The OTC / Huawei Cloud dialect of the reference (spec G), served on the
-//! same server as the AWS one: every path under `/v1.0/` is this dialect's.
+//! same server as the AWS one: every path under `/v1.0/{project_id}/kms/` is this dialect's.
 //!
 //! Order of the checks: body size, path, method, token, members
 //! (`spec::otc::check_request`), then the action's handler.
