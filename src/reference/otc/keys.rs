@@ -2,8 +2,9 @@
 
 use serde_json::{json, Value};
 
+use crate::spec::otc::state::transition;
 use crate::spec::otc::{self, Action, Checked, OtcError};
-use crate::spec::{KeySpec, KeyState, Origin};
+use crate::spec::{KeySpec, Origin};
 
 use super::state::{OtcKey, Project};
 use crate::reference::clock::Stamp;
@@ -50,11 +51,7 @@ fn create_key(cx: &mut OtcCtx, req: &Checked) -> Result<Value, OtcError> {
             alias,
             spec,
             usage,
-            state: if origin == Origin::External {
-                KeyState::PendingImport
-            } else {
-                KeyState::Enabled
-            },
+            state: otc::state::initial(origin),
             origin,
             description: req.description.clone().unwrap_or_default(),
             created: cx.now,
@@ -79,19 +76,13 @@ fn key<'p>(project: &'p mut Project, req: &Checked) -> Result<&'p mut OtcKey, Ot
 }
 
 /// The order of update-key-alias's checks once the members are valid: the
-/// key exists, is no Default Master Key, is not scheduled for deletion
-/// (spec G), and no other key has the alias. A disabled key may be renamed:
-/// the docs forbid only the two states above.
+/// key exists, its state allows it (`spec::otc::state`), and no other key
+/// has the alias.
 fn update_key_alias(cx: &mut OtcCtx, req: &Checked) -> Result<Value, OtcError> {
     let alias = req.key_alias.clone().ok_or(OtcError::MissingParameters)?;
     let taken_by = cx.project.by_alias(&alias).map(|k| k.id.clone());
     let k = key(cx.project, req)?;
-    if k.default_key {
-        return Err(OtcError::DefaultMasterKey);
-    }
-    if k.state == KeyState::PendingDeletion {
-        return Err(OtcError::KeyPendingDeletion);
-    }
+    transition(Action::UpdateKeyAlias, k.default_key, k.state)?;
     if taken_by.is_some_and(|id| id != k.id) {
         return Err(OtcError::DuplicateKeyAlias);
     }
@@ -149,22 +140,15 @@ fn list_keys(cx: &mut OtcCtx, req: &Checked) -> Value {
     })
 }
 
-/// enable-key acts only on a disabled key, disable-key only on an enabled
-/// one; neither on a Default Master Key or a key scheduled for deletion.
+/// enable-key and disable-key, as `spec::otc::state` allows them.
 fn set_enabled(cx: &mut OtcCtx, req: &Checked, enable: bool) -> Result<Value, OtcError> {
+    let action = if enable {
+        Action::EnableKey
+    } else {
+        Action::DisableKey
+    };
     let k = key(cx.project, req)?;
-    if k.default_key {
-        return Err(OtcError::DefaultMasterKey);
-    }
-    if k.state == KeyState::PendingDeletion {
-        return Err(OtcError::KeyPendingDeletion);
-    }
-    match (enable, k.state) {
-        (true, KeyState::Disabled) => k.state = KeyState::Enabled,
-        (true, _) => return Err(OtcError::KeyNotDisabled),
-        (false, KeyState::Enabled) => k.state = KeyState::Disabled,
-        (false, _) => return Err(OtcError::KeyNotEnabled),
-    }
+    k.state = transition(action, k.default_key, k.state)?;
     Ok(json!({ "key_info": { "key_id": k.id, "key_state": otc::state_code(k.state) } }))
 }
 
@@ -172,24 +156,14 @@ fn schedule_deletion(cx: &mut OtcCtx, req: &Checked) -> Result<Value, OtcError> 
     let days = req.pending_days.ok_or(OtcError::MissingParameters)?;
     let now = cx.now;
     let k = key(cx.project, req)?;
-    if k.default_key {
-        return Err(OtcError::DefaultMasterKey);
-    }
-    if k.state == KeyState::PendingDeletion {
-        return Err(OtcError::AlreadyPendingDeletion);
-    }
-    k.state = KeyState::PendingDeletion;
+    k.state = transition(Action::ScheduleKeyDeletion, k.default_key, k.state)?;
     k.deletion = Some(now.plus_days(i64::from(days)));
     Ok(json!({ "key_id": k.id, "key_state": otc::state_code(k.state) }))
 }
 
-/// A cancelled key comes back disabled (the docs' example answers "3").
 fn cancel_deletion(cx: &mut OtcCtx, req: &Checked) -> Result<Value, OtcError> {
     let k = key(cx.project, req)?;
-    if k.state != KeyState::PendingDeletion {
-        return Err(OtcError::NotPendingDeletion);
-    }
-    k.state = KeyState::Disabled;
+    k.state = transition(Action::CancelKeyDeletion, k.default_key, k.state)?;
     k.deletion = None;
     Ok(json!({ "key_id": k.id, "key_state": otc::state_code(k.state) }))
 }

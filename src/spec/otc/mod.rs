@@ -24,6 +24,7 @@ pub mod answers;
 pub mod error;
 pub mod key;
 pub mod request;
+pub mod state;
 
 /// Which wire form a case, a target or a run speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
